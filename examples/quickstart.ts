@@ -1,0 +1,140 @@
+/**
+ * Flask-Login's quickstart, ported: two users, a login form, a protected page.
+ *
+ *     npm start                      # http://127.0.0.1:3000
+ *     PORT=8080 SECRET_KEY=... npm start
+ *
+ * Without SECRET_KEY it runs with a development secret and a plain-http
+ * cookie, and says so loudly. The app itself is `QuickstartApp`, so that tests
+ * can serve it too.
+ */
+import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { loginRequired, LoginManager, SafeRedirect, Session, UserLoader } from "effect-login"
+import { createServer } from "node:http"
+import { pathToFileURL } from "node:url"
+
+// --- Your users ------------------------------------------------------------
+
+interface User {
+  readonly id: string
+  readonly name: string
+  readonly password: string
+}
+
+const users: ReadonlyMap<string, User> = new Map([
+  ["testuser", { id: "testuser", name: "testuser", password: "testpass" }],
+  ["another", { id: "another", name: "another", password: "anotherpass" }]
+])
+
+export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login } = UserLoader.make({
+  id: (user: User) => user.id
+})
+
+export const UsersLive = layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))
+
+// --- Pages -----------------------------------------------------------------
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+const page = (body: string) =>
+  HttpServerResponse.html(`<!doctype html><meta charset="utf-8"><title>effect-login quickstart</title>${body}`)
+
+const index = Effect.gen(function*() {
+  const user = yield* CurrentUser
+  return isAuthenticated(user)
+    ? page(`<p>Logged in as ${escapeHtml(user.name)}. <a href="/protected">Protected</a> · <a href="/logout">Log out</a></p>`)
+    : page(`<p>Hello, stranger. <a href="/login">Log in</a></p>`)
+})
+
+const loginForm = Effect.gen(function*() {
+  const { next } = yield* HttpServerRequest.schemaSearchParams(Schema.Struct({ next: Schema.optional(Schema.String) }))
+  const action = next === undefined ? "/login" : `/login?next=${encodeURIComponent(next)}`
+  return page(`<form method="post" action="${escapeHtml(action)}">
+  <label>Username <input name="username" autocomplete="username"></label>
+  <label>Password <input name="password" type="password" autocomplete="current-password"></label>
+  <label><input name="remember" type="checkbox"> Remember me</label>
+  <button type="submit">Log in</button>
+</form>`)
+})
+
+const LoginForm = Schema.Struct({
+  username: Schema.String,
+  password: Schema.String,
+  next: Schema.optional(Schema.String)
+})
+
+const loginSubmit = Effect.gen(function*() {
+  const form = yield* HttpServerRequest.schemaBodyUrlParams(LoginForm)
+  const query = yield* HttpServerRequest.schemaSearchParams(Schema.Struct({ next: Schema.optional(Schema.String) }))
+  const user = users.get(form.username)
+  if (user === undefined || user.password !== form.password) {
+    return HttpServerResponse.text("Invalid credentials", { status: 401 })
+  }
+  yield* login(user)
+  return HttpServerResponse.redirect(SafeRedirect.safeNext(form.next ?? query.next), { status: 303 })
+}).pipe(Effect.catchTag("ParseError", () => Effect.succeed(HttpServerResponse.text("Invalid credentials", { status: 401 }))))
+
+const protectedPage = Effect.gen(function*() {
+  const user = yield* AuthenticatedUser
+  return page(`<p>Logged in as: ${escapeHtml(user.name)}</p><p><a href="/logout">Log out</a></p>`)
+})
+
+const logout = Effect.gen(function*() {
+  yield* Session.logout
+  return page(`<p>Logged out. <a href="/">Home</a></p>`)
+})
+
+export const QuickstartApp = HttpRouter.empty.pipe(
+  HttpRouter.get("/", index),
+  HttpRouter.get("/login", loginForm),
+  HttpRouter.post("/login", loginSubmit),
+  HttpRouter.get("/protected", protectedPage.pipe(loginRequired)),
+  HttpRouter.get("/logout", logout),
+  LoginManager.middleware
+)
+
+// --- Configuration ---------------------------------------------------------
+
+const developmentSecret = Redacted.make("development-only-secret-do-not-use-in-production!")
+
+/** `SECRET_KEY` from the environment, or a development secret and a loud warning. */
+export const LoginLive = Layer.unwrapEffect(
+  Effect.gen(function*() {
+    const secret = yield* Config.option(Config.redacted("SECRET_KEY"))
+    if (Option.isNone(secret)) {
+      yield* Effect.logWarning(
+        "\n!!! SECRET_KEY is not set: using a DEVELOPMENT secret and a plain-http cookie.\n" +
+          "!!! Anyone can forge sessions. Set SECRET_KEY (e.g. `openssl rand -base64 32`) before deploying.\n"
+      )
+    }
+    const secure = yield* Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(Option.isSome(secret)))
+    return LoginManager.layer({
+      secretKey: Option.getOrElse(secret, () => developmentSecret),
+      loginView: "/login",
+      cookie: { secure }
+    })
+  })
+).pipe(Layer.provide(UsersLive))
+
+const ServerLive = Layer.unwrapEffect(
+  Effect.map(
+    Config.all({
+      port: Config.integer("PORT").pipe(Config.withDefault(3000)),
+      host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1"))
+    }),
+    (listen) => NodeHttpServer.layer(createServer, listen)
+  )
+)
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  HttpServer.serve(QuickstartApp).pipe(
+    HttpServer.withLogAddress,
+    Layer.provide(LoginLive),
+    Layer.provide(ServerLive),
+    Layer.launch,
+    NodeRuntime.runMain
+  )
+}

@@ -1,0 +1,274 @@
+/**
+ * The login manager (Flask-Login's `LoginManager`): its options, the Layer an
+ * application provides once, and the middleware that gives every request its
+ * session.
+ *
+ * @since 0.1.0
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as internal from "./internal/session.js"
+import * as Session from "./Session.js"
+import * as SessionCookie from "./SessionCookie.js"
+import { UserLoader } from "./UserLoader.js"
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export const TypeId: unique symbol = Symbol.for("effect-login/LoginManager")
+
+/**
+ * @since 0.1.0
+ * @category type ids
+ */
+export type TypeId = typeof TypeId
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface LoginManager {
+  readonly [TypeId]: TypeId
+  /** @internal */
+  readonly makeSession: (request: HttpServerRequest.HttpServerRequest) => internal.SessionImpl
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export const LoginManager: Context.Tag<LoginManager, LoginManager> = Context.GenericTag<LoginManager>(
+  "effect-login/LoginManager"
+)
+
+/**
+ * Attributes of the session cookie. The defaults are the safe ones.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface CookieOptions {
+  /** Default `"session"`. */
+  readonly name?: string | undefined
+  /** Default `"/"`. */
+  readonly path?: string | undefined
+  /** Default: none (the cookie goes to this host only). */
+  readonly domain?: string | undefined
+  /** Default `true`; turn it off only for plain-http development. */
+  readonly secure?: boolean | undefined
+  /** Default `true`: scripts cannot read the session. */
+  readonly httpOnly?: boolean | undefined
+  /** Default `"lax"`: other sites cannot make the browser send it with their forms. */
+  readonly sameSite?: "lax" | "strict" | "none" | undefined
+  /**
+   * Default `false`: the cookie ends when the browser closes (remember-me is
+   * what survives a restart). `true` gives it a `Max-Age` of `maxAge`.
+   */
+  readonly persistent?: boolean | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Signs (and encrypts) sessions. At least 32 bytes. */
+  readonly secretKey: Redacted.Redacted
+  /**
+   * Keys that signed sessions before `secretKey` took over. Their sessions are
+   * still accepted, and re-issued under `secretKey` (key rotation).
+   */
+  readonly previousSecretKeys?: ReadonlyArray<Redacted.Redacted> | undefined
+  /** Encrypt the session cookie (AES-256-GCM), not only sign it. Default `false`. */
+  readonly encrypt?: boolean | undefined
+  /** How long a session stays valid after it was last written. Default 14 days. */
+  readonly maxAge?: Duration.DurationInput | undefined
+  /**
+   * Where anonymous requests to a route that requires a login are sent, with
+   * `next` (a path or an absolute URL). Default: none, they get 401.
+   */
+  readonly loginView?: string | undefined
+  readonly cookie?: CookieOptions | undefined
+}
+
+/**
+ * The login manager could not start: its configuration is missing or unsafe.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class LoginConfigError extends Data.TaggedError("LoginConfigError")<{
+  readonly message: string
+}> {}
+
+/**
+ * The smallest secret accepted, in bytes: a 256-bit key.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const minSecretBytes = 32
+
+const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
+  const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
+  const fix = `set it to at least ${minSecretBytes} random bytes, for example the output of \`openssl rand -base64 32\``
+  return bytes === 0
+    ? `${name} is empty: ${fix}`
+    : bytes < minSecretBytes
+    ? `${name} is ${bytes} bytes, too short to sign sessions safely: ${fix}`
+    : undefined
+}
+
+/**
+ * Builds the login manager. Fails when a secret is missing or shorter than
+ * 32 bytes, or when the cookie options are invalid, so that a weak
+ * configuration never starts serving.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options): Effect.Effect<LoginManager, LoginConfigError, UserLoader> =>
+  Effect.gen(function*() {
+    const loader = yield* UserLoader
+    const problem = [
+      checkSecret("SECRET_KEY", options.secretKey),
+      ...(options.previousSecretKeys ?? []).map((key, i) => checkSecret(`previous secret key #${i + 1}`, key))
+    ].find((message) => message !== undefined)
+    if (problem !== undefined) return yield* new LoginConfigError({ message: problem })
+
+    const maxAge = Duration.decode(options.maxAge ?? "14 days")
+    const cookie = options.cookie ?? {}
+    const cookieName = cookie.name ?? "session"
+    const cookieOptions: Cookies.Cookie["options"] = {
+      path: cookie.path ?? "/",
+      domain: cookie.domain,
+      secure: cookie.secure ?? true,
+      httpOnly: cookie.httpOnly ?? true,
+      sameSite: cookie.sameSite ?? "lax",
+      maxAge: cookie.persistent === true ? maxAge : undefined
+    }
+    if (cookieOptions.sameSite === "none" && cookieOptions.secure !== true) {
+      return yield* new LoginConfigError({ message: "A SameSite=None session cookie must also be Secure" })
+    }
+    const probe = Cookies.makeCookie(cookieName, "probe", cookieOptions)
+    if (Either.isLeft(probe)) {
+      return yield* new LoginConfigError({ message: `Invalid session cookie options: ${probe.left.reason}` })
+    }
+
+    const config: internal.Config = {
+      cookieName,
+      cookieOptions,
+      loader,
+      loginView: options.loginView,
+      codec: SessionCookie.make({
+        secretKey: options.secretKey,
+        previousSecretKeys: options.previousSecretKeys,
+        encrypt: options.encrypt,
+        maxAge
+      })
+    }
+    return LoginManager.of({
+      [TypeId]: TypeId,
+      makeSession: (request) => new internal.SessionImpl(config, request)
+    })
+  })
+
+/**
+ * The Layer an application provides once (its `LoginLive`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<LoginManager, LoginConfigError, UserLoader> =>
+  Layer.effect(LoginManager, make(options))
+
+/**
+ * The configuration read by {@link layerConfig} when none is given:
+ *
+ * | key | option | default |
+ * |---|---|---|
+ * | `SECRET_KEY` | `secretKey` | required |
+ * | `SECRET_KEY_FALLBACKS` | `previousSecretKeys` (comma-separated) | none |
+ * | `LOGIN_VIEW` | `loginView` | none (401) |
+ * | `SESSION_ENCRYPT` | `encrypt` | `false` |
+ * | `SESSION_MAX_AGE` | `maxAge` (e.g. `14 days`) | 14 days |
+ * | `SESSION_COOKIE_NAME` | `cookie.name` | `session` |
+ * | `SESSION_COOKIE_SECURE` | `cookie.secure` | `true` |
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const defaultConfig: Config.Config<Options> = Config.all({
+  secretKey: Config.redacted("SECRET_KEY"),
+  previousSecretKeys: Config.array(Config.redacted(), "SECRET_KEY_FALLBACKS").pipe(Config.withDefault([])),
+  loginView: Config.string("LOGIN_VIEW").pipe(Config.option, Config.map(Option.getOrUndefined)),
+  encrypt: Config.boolean("SESSION_ENCRYPT").pipe(Config.withDefault(false)),
+  maxAge: Config.duration("SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(14))),
+  cookie: Config.all({
+    name: Config.string("SESSION_COOKIE_NAME").pipe(Config.withDefault("session")),
+    secure: Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true))
+  })
+})
+
+/**
+ * The Layer, configured from `Config` (by default {@link defaultConfig}: the
+ * environment). A missing or unusable setting fails at start-up with a message
+ * that names the key to set.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Options> | Config.Config.Wrap<Options> = defaultConfig
+): Layer.Layer<LoginManager, LoginConfigError, UserLoader> =>
+  Layer.effect(
+    LoginManager,
+    Config.unwrap(config).pipe(
+      Effect.mapError((error: ConfigError.ConfigError) =>
+        new LoginConfigError({
+          message: String(error).includes("SECRET_KEY")
+            ? `${error}: set SECRET_KEY to at least ${minSecretBytes} random bytes, ` +
+              `for example the output of \`openssl rand -base64 32\``
+            : `Invalid login configuration: ${error}`
+        })
+      ),
+      Effect.flatMap(make)
+    )
+  )
+
+/**
+ * Gives every request of `app` its `Session`, and writes the session cookie
+ * back in one pre-response step (so it also happens on error responses).
+ * Nothing is decoded before a handler asks, and nothing is written when
+ * nothing changed.
+ *
+ * A plain generic function on purpose: typed as `HttpMiddleware` it would
+ * erase the app's requirements, and with them the compile-time guarantee of
+ * `loginRequired`.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const middleware = <E, R>(
+  app: HttpApp.Default<E, R>
+): HttpApp.Default<E, Exclude<R, Session.Session> | LoginManager> =>
+  Effect.flatMap(LoginManager, (manager) =>
+    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+      const session = manager.makeSession(request)
+      return Effect.zipRight(
+        HttpApp.appendPreResponseHandler((_request, response) => Effect.sync(() => session.commit(response))),
+        Effect.provideService(app, Session.Session, session)
+      )
+    }))

@@ -1,0 +1,54 @@
+/**
+ * Who is anonymous, who is a user: `Anonymous`, and the authenticated-user tag.
+ *
+ * @since 0.1.0
+ */
+export * as CurrentUser from "./CurrentUser.js"
+
+/**
+ * Refusing anonymous users where a login is required.
+ *
+ * @since 0.1.0
+ */
+export * as LoginRequired from "./LoginRequired.js"
+
+/**
+ * The login manager: options, the Layer, and the session middleware.
+ *
+ * @since 0.1.0
+ */
+export * as LoginManager from "./LoginManager.js"
+
+/**
+ * Safe `next` redirects and login URLs.
+ *
+ * @since 0.1.0
+ */
+export * as SafeRedirect from "./SafeRedirect.js"
+
+/**
+ * The per-request session: typed keys, flashes, logout.
+ *
+ * @since 0.1.0
+ */
+export * as Session from "./Session.js"
+
+/**
+ * The signed or encrypted session cookie.
+ *
+ * @since 0.1.0
+ */
+export * as SessionCookie from "./SessionCookie.js"
+
+/**
+ * The application's user loader and typed login API.
+ *
+ * @since 0.1.0
+ */
+export * as UserLoader from "./UserLoader.js"
+
+/**
+ * @since 0.1.0
+ * @category combinators
+ */
+export { loginRequired } from "./LoginRequired.js"
