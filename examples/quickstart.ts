@@ -11,7 +11,7 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { loginRequired, LoginManager, SafeRedirect, Session, UserLoader } from "effect-login"
+import { LoginManager, loginRequired, SafeRedirect, Session, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
 
@@ -36,8 +36,7 @@ export const UsersLive = layer((id) => Effect.succeed(Option.fromNullable(users.
 
 // --- Pages -----------------------------------------------------------------
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 const page = (body: string) =>
   HttpServerResponse.html(`<!doctype html><meta charset="utf-8"><title>effect-login quickstart</title>${body}`)
@@ -45,7 +44,9 @@ const page = (body: string) =>
 const index = Effect.gen(function*() {
   const user = yield* CurrentUser
   return isAuthenticated(user)
-    ? page(`<p>Logged in as ${escapeHtml(user.name)}. <a href="/protected">Protected</a> · <a href="/logout">Log out</a></p>`)
+    ? page(
+      `<p>Logged in as ${escapeHtml(user.name)}. <a href="/protected">Protected</a> · <a href="/logout">Log out</a></p>`
+    )
     : page(`<p>Hello, stranger. <a href="/login">Log in</a></p>`)
 })
 
@@ -75,7 +76,9 @@ const loginSubmit = Effect.gen(function*() {
   }
   yield* login(user)
   return HttpServerResponse.redirect(SafeRedirect.safeNext(form.next ?? query.next), { status: 303 })
-}).pipe(Effect.catchTag("ParseError", () => Effect.succeed(HttpServerResponse.text("Invalid credentials", { status: 401 }))))
+}).pipe(
+  Effect.catchTag("ParseError", () => Effect.succeed(HttpServerResponse.text("Invalid credentials", { status: 401 })))
+)
 
 const protectedPage = Effect.gen(function*() {
   const user = yield* AuthenticatedUser

@@ -65,7 +65,10 @@ export interface AuthenticatedUser {
  * @since 0.1.0
  * @category tags
  */
-export const AuthenticatedUser: Context.Tag<AuthenticatedUser, unknown> = Context.GenericTag<AuthenticatedUser, unknown>(
+export const AuthenticatedUser: Context.Tag<AuthenticatedUser, unknown> = Context.GenericTag<
+  AuthenticatedUser,
+  unknown
+>(
   "effect-login/AuthenticatedUser"
 )
 

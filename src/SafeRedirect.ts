@@ -10,7 +10,7 @@
 const maxNextLength = 2048
 // Control characters (C0, DEL, C1) and backslashes: browsers strip or rewrite them,
 // which turns `/\evil.com` or `/<TAB>/evil.com` into `//evil.com`.
-// eslint-disable-next-line no-control-regex
+
 const unsafeCharacter = /[\u0000-\u001f\u007f-\u009f\\]/
 const probeOrigin = "http://effect-login.invalid"
 

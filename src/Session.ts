@@ -109,7 +109,8 @@ export interface Key<A> {
 }
 
 /**
- * Declares a typed session entry.
+ * Declares a typed session entry. Any name but `__proto__` (refused, as a
+ * defect, when declared).
  *
  * ```ts
  * import { Schema } from "effect"
@@ -123,6 +124,8 @@ export interface Key<A> {
  * @category constructors
  */
 export const key = <A, I>(name: string, schema: Schema.Schema<A, I>): Key<A> => {
+  // JSON keeps `__proto__` as a key, but decoding it into an object would set a prototype.
+  if (name === "__proto__") throw new TypeError(`"__proto__" cannot name a session key`)
   const decode = Schema.decodeUnknownOption(schema)
   const encode = Schema.encode(schema)
   return {

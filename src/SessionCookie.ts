@@ -36,11 +36,11 @@ export type Flash = typeof Flash.Type
 export const SessionData = Schema.Struct({
   /** A random identity, renewed at every login and logout (session fixation). */
   id: Schema.String,
-  userId: Schema.optional(Schema.String),
+  userId: Schema.optionalWith(Schema.String, { exact: true }),
   /** True when the user typed their credentials in this session (Flask-Login's `_fresh`). */
-  fresh: Schema.optional(Schema.Boolean),
-  data: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
-  flashes: Schema.optional(Schema.Array(Flash)),
+  fresh: Schema.optionalWith(Schema.Boolean, { exact: true }),
+  data: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.Unknown }), { exact: true }),
+  flashes: Schema.optionalWith(Schema.Array(Flash), { exact: true }),
   /** When this session was last written, in epoch milliseconds; it expires `maxAge` later. */
   issuedAt: Schema.Number
 })

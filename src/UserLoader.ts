@@ -75,7 +75,10 @@ export interface Users<User> {
    * Logs `user` in (Flask's `login_user`): `false` and no change when the user
    * is inactive and the login is not forced. The session gets a new identity.
    */
-  readonly login: (user: User, options?: Session.LoginOptions) => Effect.Effect<boolean, Session.SessionTooLarge, Session.Session>
+  readonly login: (
+    user: User,
+    options?: Session.LoginOptions
+  ) => Effect.Effect<boolean, Session.SessionTooLarge, Session.Session>
   /**
    * The `UserLoader` Layer. `load` may fail with any error or need any service:
    * failures become {@link UserLoaderError}.

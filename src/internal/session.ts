@@ -106,7 +106,10 @@ export class SessionImpl implements Session.Session {
   }
 
   private update(f: (data: SessionData | undefined, now: number) => SessionData) {
-    return Effect.flatMap(this.state, (data) => Effect.flatMap(Clock.currentTimeMillis, (now) => this.write(f(data, now))))
+    return Effect.flatMap(
+      this.state,
+      (data) => Effect.flatMap(Clock.currentTimeMillis, (now) => this.write(f(data, now)))
+    )
   }
 
   readonly user: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.suspend(() => {
@@ -139,22 +142,30 @@ export class SessionImpl implements Session.Session {
       // Another user's data must not leak into this login; the same user keeps theirs.
       const kept = data !== undefined && (data.userId === undefined || data.userId === userId) ? data : {}
       return { ...kept, id: newId(), userId, fresh: options?.fresh ?? true, issuedAt: now }
-    }).pipe(Effect.as(true), Effect.tap(() => {
-      this.resolvedUser = Option.some(user)
-    }))
+    }).pipe(
+      Effect.as(true),
+      Effect.tap(() => {
+        this.resolvedUser = Option.some(user)
+      })
+    )
   }
 
   readonly logout: Effect.Effect<void> = Effect.flatMap(this.state, (data) => {
     this.resolvedUser = Option.none()
     if (data?.userId === undefined) return Effect.void
-    return Effect.map(Clock.currentTimeMillis, (now) => this.replace({ ...withoutLogin(data), id: newId(), issuedAt: now }))
+    return Effect.map(
+      Clock.currentTimeMillis,
+      (now) => this.replace({ ...withoutLogin(data), id: newId(), issuedAt: now })
+    )
   })
 
   readonly isFresh = Effect.map(this.state, (data) => data?.userId !== undefined && data.fresh === true)
 
   get(key: string) {
-    return Effect.map(this.state, (data) =>
-      data?.data !== undefined && Object.hasOwn(data.data, key) ? Option.some(data.data[key]) : Option.none())
+    return Effect.map(
+      this.state,
+      (data) => data?.data !== undefined && Object.hasOwn(data.data, key) ? Option.some(data.data[key]) : Option.none()
+    )
   }
 
   set(key: string, value: unknown) {

@@ -1,0 +1,91 @@
+import { assert, describe, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
+import type { UserLoader } from "effect-login"
+import { LoginManager } from "effect-login"
+import { testClient } from "./utils/client.js"
+import { app, withUsers } from "./utils/fixtures.js"
+
+const build = (layer: Layer.Layer<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader.UserLoader>) =>
+  Layer.build(withUsers(layer)).pipe(Effect.scoped, Effect.flip)
+
+const withEnv = (env: Record<string, string>) =>
+  Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+
+describe("LoginManager.layer", () => {
+  it.effect("refuses an empty secret, saying what to set", () =>
+    Effect.gen(function*() {
+      const error = yield* build(LoginManager.layer({ secretKey: Redacted.make("") }))
+      assert.strictEqual(error._tag, "LoginConfigError")
+      assert.match(error.message, /SECRET_KEY is empty: set it to at least 32 random bytes/)
+    }))
+
+  it.effect("refuses a short secret (Flask's SECRET_KEY gotcha) without printing it", () =>
+    Effect.gen(function*() {
+      const error = yield* build(LoginManager.layer({ secretKey: Redacted.make("hunter2-but-longer") }))
+      assert.match(error.message, /SECRET_KEY is 18 bytes, too short/)
+      assert.notInclude(error.message, "hunter2")
+    }))
+
+  it.effect("refuses a short previous key too", () =>
+    Effect.gen(function*() {
+      const error = yield* build(LoginManager.layer({
+        secretKey: Redacted.make("k".repeat(32)),
+        previousSecretKeys: [Redacted.make("short")]
+      }))
+      assert.match(error.message, /previous secret key #1 is 5 bytes/)
+    }))
+
+  it.effect("refuses SameSite=None without Secure, and invalid cookie options", () =>
+    Effect.gen(function*() {
+      const secretKey = Redacted.make("k".repeat(32))
+      const none = yield* build(LoginManager.layer({ secretKey, cookie: { sameSite: "none", secure: false } }))
+      assert.match(none.message, /SameSite=None session cookie must also be Secure/)
+      const name = yield* build(LoginManager.layer({ secretKey, cookie: { name: "bad name;" } }))
+      assert.match(name.message, /Invalid session cookie options: InvalidName/)
+    }))
+})
+
+describe("LoginManager.layerConfig", () => {
+  it.effect("a missing SECRET_KEY fails at start-up with a message that says what to set", () =>
+    Effect.gen(function*() {
+      const error = yield* build(LoginManager.layerConfig()).pipe(withEnv({}))
+      assert.match(error.message, /SECRET_KEY/)
+      assert.match(error.message, /openssl rand -base64 32/)
+    }))
+
+  it.effect("reads the environment: secret, fallbacks, login view, cookie", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      assert.strictEqual((yield* client.get("/protected")).location, "/sign-in?next=%2Fprotected")
+      const login = yield* client.get("/login/1")
+      assert.match(login.setCookies[0] ?? "", /^sid=.*; Path=\/; HttpOnly; SameSite=Lax$/)
+    }).pipe(
+      Effect.provide(withUsers(LoginManager.layerConfig())),
+      withEnv({
+        SECRET_KEY: "s".repeat(40),
+        SECRET_KEY_FALLBACKS: `${"o".repeat(40)},${"p".repeat(40)}`,
+        LOGIN_VIEW: "/sign-in",
+        SESSION_COOKIE_NAME: "sid",
+        SESSION_COOKIE_SECURE: "false"
+      })
+    ))
+
+  it.effect("a bad value for another key is reported as such", () =>
+    Effect.gen(function*() {
+      const error = yield* build(LoginManager.layerConfig()).pipe(
+        withEnv({ SECRET_KEY: "s".repeat(40), SESSION_COOKIE_SECURE: "maybe" })
+      )
+      assert.match(error.message, /^Invalid login configuration: .*SESSION_COOKIE_SECURE/)
+    }))
+
+  it.effect("the configured secret stays redacted", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        Effect.map(LoginManager.defaultConfig, (options) => String(options.secretKey)).pipe(
+          withEnv({ SECRET_KEY: "s".repeat(40) })
+        )
+      )
+      assert.deepStrictEqual(exit, Exit.succeed("<redacted>"))
+      assert.strictEqual(LoginManager.minSecretBytes, 32)
+    }))
+})

@@ -1,0 +1,88 @@
+import { assert, describe, it } from "@effect/vitest"
+import { SafeRedirect } from "effect-login"
+
+describe("SafeRedirect.safeNext", () => {
+  const hostile = [
+    "//evil.com",
+    "///evil.com",
+    "/\\evil.com",
+    "\\/evil.com",
+    "\\\\evil.com",
+    "https://evil.com",
+    "http://evil.com/path",
+    "https:evil.com",
+    "//evil.com/%2F..",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    " /path",
+    " //evil.com",
+    "\t//evil.com",
+    "/\t/evil.com",
+    "/\n/evil.com",
+    "/\r\n/evil.com",
+    "/\u0000/evil.com",
+    "/\u007f",
+    "/%2F%2Fevil.com",
+    "/%2fevil.com",
+    "/%5Cevil.com",
+    "/%5cevil.com",
+    "%2F%2Fevil.com",
+    "/%09/evil.com",
+    "/%0a/evil.com",
+    "/%E0%A4%A",
+    "evil.com",
+    "path/without/slash",
+    "",
+    "/" + "a".repeat(3000)
+  ]
+
+  for (const value of hostile) {
+    it(`refuses ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`, () => {
+      assert.isFalse(SafeRedirect.isSafeNext(value))
+      assert.strictEqual(SafeRedirect.safeNext(value), "/")
+    })
+  }
+
+  const safe = [
+    "/",
+    "/protected",
+    "/protected?x=1&y=2",
+    "/a/b/c#frag",
+    "/caf%C3%A9?q=%C3%A9",
+    "/search?q=a%20b+c",
+    "/p?next=//x"
+  ]
+  for (const value of safe) {
+    it(`keeps ${JSON.stringify(value)}`, () => {
+      assert.isTrue(SafeRedirect.isSafeNext(value))
+      assert.strictEqual(SafeRedirect.safeNext(value), value)
+    })
+  }
+
+  it("falls back to the given fallback, and handles a missing value", () => {
+    assert.strictEqual(SafeRedirect.safeNext("//evil.com", "/home"), "/home")
+    assert.strictEqual(SafeRedirect.safeNext(undefined), "/")
+    assert.strictEqual(SafeRedirect.safeNext(null, "/x"), "/x")
+  })
+})
+
+describe("SafeRedirect.loginUrl", () => {
+  it("percent-encodes next as Flask-Login does", () => {
+    assert.strictEqual(SafeRedirect.loginUrl("/login", "/protected?x=1"), "/login?next=%2Fprotected%3Fx%3D1")
+    assert.strictEqual(SafeRedirect.loginUrl("/login", "/café"), "/login?next=%2Fcaf%C3%A9")
+    assert.strictEqual(SafeRedirect.loginUrl("/login", "/a b+c&d"), "/login?next=%2Fa+b%2Bc%26d")
+  })
+
+  it("keeps the login view's query, replacing an old next", () => {
+    assert.strictEqual(SafeRedirect.loginUrl("/login?lang=fr", "/p"), "/login?lang=fr&next=%2Fp")
+    assert.strictEqual(SafeRedirect.loginUrl("/login?next=old&z=1", "/p"), "/login?next=%2Fp&z=1")
+  })
+
+  it("keeps an absolute login view absolute", () => {
+    assert.strictEqual(
+      SafeRedirect.loginUrl("https://auth.example.com/login", "http://app.example.com/p?x=1"),
+      "https://auth.example.com/login?next=http%3A%2F%2Fapp.example.com%2Fp%3Fx%3D1"
+    )
+  })
+})

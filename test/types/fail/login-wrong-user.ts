@@ -1,0 +1,5 @@
+// login takes the application's user type, nothing else.
+import { login } from "../pass/app.js"
+
+// @expect-error Property 'name' is missing in type '{ id: string; }' but required in type 'User'
+export const wrong = login({ id: "1" })

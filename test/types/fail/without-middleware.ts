@@ -1,0 +1,14 @@
+// A router that reads the current user, served without LoginManager.middleware.
+import { HttpRouter, HttpServer } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Layer } from "effect"
+import { createServer } from "node:http"
+import { greeting, LoginLive } from "../pass/app.js"
+
+const ServerLive = HttpServer.serve(HttpRouter.empty.pipe(HttpRouter.get("/", greeting))).pipe(
+  Layer.provide(LoginLive),
+  Layer.provide(NodeHttpServer.layer(createServer, { port: 0 }))
+)
+
+// @expect-error Type 'Session' is not assignable to type 'never'
+NodeRuntime.runMain(Layer.launch(ServerLive))

@@ -1,0 +1,57 @@
+/**
+ * The twin of the must-not-compile programs in ../fail: the same apps, written
+ * correctly, compile (this file is part of `npm run check`).
+ */
+import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Effect, Layer, Option, Redacted } from "effect"
+import type { CurrentUser as Anon } from "effect-login"
+import { LoginManager, loginRequired, UserLoader } from "effect-login"
+import { createServer } from "node:http"
+
+export interface User {
+  readonly id: string
+  readonly name: string
+}
+
+export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login } = UserLoader.make({
+  id: (user: User) => user.id
+})
+
+export const profile = Effect.gen(function*() {
+  const user = yield* AuthenticatedUser
+  // The authenticated user is the application's own type, no cast.
+  const name: string = user.name
+  return HttpServerResponse.text(name)
+})
+
+export const greeting = Effect.gen(function*() {
+  const user = yield* CurrentUser
+  // `Anonymous | User`, narrowed by the refinement.
+  if (isAuthenticated(user)) return HttpServerResponse.text(user.name)
+  const anonymous: Anon.Anonymous = user
+  return HttpServerResponse.text(anonymous._tag)
+})
+
+export const router = HttpRouter.empty.pipe(
+  HttpRouter.get("/", greeting),
+  HttpRouter.get("/profile", profile.pipe(loginRequired))
+)
+
+// A whole router behind the login requirement.
+export const adminRouter = HttpRouter.empty.pipe(
+  HttpRouter.get("/admin", profile),
+  HttpRouter.use(loginRequired)
+)
+
+export const LoginLive = LoginManager.layer({ secretKey: Redacted.make("x".repeat(32)) }).pipe(
+  Layer.provide(layer(() => Effect.succeed(Option.none())))
+)
+
+export const main = () =>
+  HttpServer.serve(LoginManager.middleware(HttpRouter.concat(router, adminRouter))).pipe(
+    Layer.provide(LoginLive),
+    Layer.provide(NodeHttpServer.layer(createServer, { port: 0 })),
+    Layer.launch,
+    NodeRuntime.runMain
+  )
