@@ -1,0 +1,111 @@
+/**
+ * The session's typed accessors, and the pieces of CurrentUser and UserLoader
+ * that the flow tests do not reach.
+ */
+import { HttpRouter, HttpServerResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit, Option, Schema } from "effect"
+import { CurrentUser, LoginManager, Session, UserLoader } from "effect-login"
+import { testClient } from "./utils/client.js"
+import { loginLayer } from "./utils/fixtures.js"
+
+const Count = Session.key("count", Schema.NumberFromString)
+const Tags = Session.key("tags", Schema.Array(Schema.String))
+
+const app = HttpRouter.empty.pipe(
+  HttpRouter.get(
+    "/count",
+    Effect.gen(function*() {
+      const count = Option.getOrElse(yield* Count.get, () => 0)
+      yield* Count.set(count + 1)
+      return HttpServerResponse.text(String(count + 1))
+    })
+  ),
+  // Another version of the app stored something the schema no longer reads.
+  HttpRouter.get(
+    "/corrupt-count",
+    Effect.as(Effect.flatMap(Session.Session, (s) => s.set("count", { old: true })), HttpServerResponse.text("ok"))
+  ),
+  HttpRouter.get(
+    "/tags",
+    Effect.gen(function*() {
+      yield* Tags.set(["a", "b"])
+      return HttpServerResponse.unsafeJson(yield* Tags.get)
+    })
+  ),
+  LoginManager.middleware
+)
+
+describe("Session.key", () => {
+  it.effect("encodes and decodes through its schema", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      assert.strictEqual((yield* client.get("/count")).body, "1")
+      assert.strictEqual((yield* client.get("/count")).body, "2")
+      assert.deepStrictEqual(JSON.parse((yield* client.get("/tags")).body), {
+        _id: "Option",
+        _tag: "Some",
+        value: ["a", "b"]
+      })
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("a stored value the schema cannot decode reads as absent", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/corrupt-count")
+      assert.strictEqual((yield* client.get("/count")).body, "1")
+    }).pipe(Effect.provide(loginLayer())))
+
+  it("refuses __proto__ as a name", () => {
+    assert.throws(() => Session.key("__proto__", Schema.String), /cannot name a session key/)
+    assert.strictEqual(Session.key("constructor", Schema.String).name, "constructor")
+  })
+
+  it("SessionTooLarge says how large and what to do", () => {
+    const error = new Session.SessionTooLarge({ bytes: 5000, limit: 4096 })
+    assert.strictEqual(error._tag, "SessionTooLarge")
+    assert.match(error.message, /would be 5000 bytes, over the 4096 bytes browsers accept/)
+  })
+})
+
+describe("CurrentUser", () => {
+  it("Anonymous is recognised, users are not", () => {
+    assert.isTrue(CurrentUser.isAnonymous(CurrentUser.anonymous))
+    assert.isTrue(CurrentUser.isAnonymous(new CurrentUser.Anonymous()))
+    assert.isFalse(CurrentUser.isAnonymous({ _tag: "Anonymous" }))
+    assert.isFalse(CurrentUser.isAnonymous(null))
+    assert.strictEqual(CurrentUser.anonymous._tag, "Anonymous")
+  })
+})
+
+describe("UserLoader.make", () => {
+  interface Account {
+    readonly email: string
+  }
+  const accounts = UserLoader.make({ id: (account: Account) => account.email })
+
+  it("isAuthenticated narrows Anonymous | User", () => {
+    assert.isTrue(accounts.isAuthenticated({ email: "a@example.com" }))
+    assert.isFalse(accounts.isAuthenticated(CurrentUser.anonymous))
+  })
+
+  it.effect("its layer builds a UserLoader that maps failures to UserLoaderError", () =>
+    Effect.gen(function*() {
+      const loader = yield* UserLoader.UserLoader
+      assert.deepStrictEqual(yield* loader.load("a@example.com"), Option.some({ email: "a@example.com" }))
+      assert.deepStrictEqual(yield* loader.load("nobody"), Option.none())
+      const failed = yield* Effect.exit(loader.load("down"))
+      assert.isTrue(Exit.isFailure(failed))
+      const error = yield* Effect.flip(loader.load("down"))
+      assert.strictEqual(error._tag, "UserLoaderError")
+      assert.strictEqual(error.message, "The user store is unavailable")
+      assert.strictEqual(error.cause, "connection refused")
+      assert.strictEqual(loader.id({ email: "x@example.com" }), "x@example.com")
+      // Without isActive, every user is active.
+      assert.isTrue(loader.isActive({ email: "x@example.com" }))
+    }).pipe(Effect.provide(accounts.layer((id) =>
+      id === "down"
+        ? Effect.fail("connection refused")
+        : Effect.succeed(id === "nobody" ? Option.none() : Option.some({ email: id }))
+    ))))
+})
