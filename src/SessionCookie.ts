@@ -114,8 +114,21 @@ export interface Options {
 // It also rules out non-UTF-8 bytes, spaces, quotes and control characters.
 const wellFormed = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?$/
 
-const decodePayload = Schema.decodeUnknownEither(Schema.parseJson(SessionData))
+const decodeSession = Schema.decodeUnknownEither(SessionData)
 const encodePayload = Schema.encodeSync(Schema.parseJson(SessionData))
+
+// `JSON.parse` then the Struct is twice as fast as `Schema.parseJson` on this hot path.
+const decodePayload = (json: string): Either.Either<SessionData, ParseResult.ParseError | SyntaxError> => {
+  try {
+    return decodeSession(JSON.parse(json))
+  } catch (error) {
+    return Either.left(error as SyntaxError)
+  }
+}
+
+// A 32-byte MAC is 43 base64url characters; the last one carries 4 unused bits, which
+// Node's decoder ignores. Only the canonical spelling (unused bits zero) is accepted.
+const canonicalMac = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 
 /**
  * Builds a codec. Keys are derived here, once, so that the request path only
@@ -129,7 +142,7 @@ export const make = (options: Options): Codec => {
   const secrets = [options.secretKey, ...(options.previousSecretKeys ?? [])].map(Redacted.value)
   const maxAgeMillis = Duration.toMillis(options.maxAge)
   const accept = (json: string, stale: boolean, now: number): Either.Either<Decoded, SessionCookieError> => {
-    const parsed: Either.Either<SessionData, ParseResult.ParseError> = decodePayload(json)
+    const parsed = decodePayload(json)
     if (Either.isLeft(parsed)) return Either.left(new SessionCookieError({ reason: "InvalidPayload" }))
     if (now - parsed.right.issuedAt >= maxAgeMillis) return Either.left(new SessionCookieError({ reason: "Expired" }))
     return Either.right({ session: parsed.right, stale })
@@ -164,11 +177,10 @@ export const make = (options: Options): Codec => {
   }
 
   const keys = secrets.map((secret) => crypto.deriveKey(secret, `${purpose}/hmac-sha256`))
-  const sign = (key: Buffer, payload: string) => crypto.hmacSha256(key, payload).toString("base64url")
   return {
     encode: (session) => {
       const payload = Buffer.from(encodePayload(session)).toString("base64url")
-      return `${payload}.${sign(keys[0]!, payload)}`
+      return `${payload}.${crypto.hmacSha256(keys[0]!, payload).toString("base64url")}`
     },
     decode: (value, now) => {
       const malformed = check(value)
@@ -176,10 +188,11 @@ export const make = (options: Options): Codec => {
       const dot = value.indexOf(".")
       if (dot < 0) return Either.left(new SessionCookieError({ reason: "Malformed" }))
       const payload = value.slice(0, dot)
-      // The MAC is compared as text, so that only its canonical base64url spelling verifies.
-      const mac = Buffer.from(value.slice(dot + 1))
+      const macText = value.slice(dot + 1)
+      if (!canonicalMac.test(macText)) return Either.left(new SessionCookieError({ reason: "BadSignature" }))
+      const mac = Buffer.from(macText, "base64url")
       for (let i = 0; i < keys.length; i++) {
-        if (crypto.timingSafeEqual(Buffer.from(sign(keys[i]!, payload)), mac)) {
+        if (crypto.timingSafeEqual(crypto.hmacSha256(keys[i]!, payload), mac)) {
           const json = Buffer.from(payload, "base64url").toString("utf8")
           return accept(json, i > 0, now)
         }
