@@ -210,7 +210,7 @@ describe("session cookie", () => {
       const client = yield* testClient(app)
       const response = yield* client.get("/login/1")
       assert.strictEqual(response.setCookies.length, 1)
-      assert.match(response.setCookies[0]!, /^session=[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
+      assert.match(response.setCookies[0]!, /^session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
     }).pipe(Effect.provide(loginLayer({ cookie: {} }))))
 
   it.effect("honours its options: name, path, domain, strict, persistent", () =>
@@ -219,7 +219,7 @@ describe("session cookie", () => {
       const response = yield* client.get("/login/1")
       assert.match(
         response.setCookies[0]!,
-        /^sid=[\w-]+\.[\w-]+; Max-Age=3600; Domain=example\.com; Path=\/app; HttpOnly; Secure; SameSite=Strict$/
+        /^sid=[\w-]+\.[\w-]+\.[\w-]+; Max-Age=3600; Domain=example\.com; Path=\/app; HttpOnly; Secure; SameSite=Strict$/
       )
     }).pipe(Effect.provide(loginLayer({
       maxAge: "1 hour",
@@ -314,7 +314,7 @@ describe("bad cookies give an anonymous user and a cleared cookie, never a 5xx",
     const client = yield* testClient(app)
     yield* client.get("/login/1")
     const good = session(client.cookies)!
-    const [payload, mac] = good.split(".") as [string, string]
+    const [kid, payload, mac] = good.split(".") as [string, string, string]
     const flipped = mac[0] === "A" ? `B${mac.slice(1)}` : `A${mac.slice(1)}`
     return {
       good,
@@ -324,7 +324,7 @@ describe("bad cookies give an anonymous user and a cleared cookie, never a 5xx",
           Buffer.from(JSON.stringify({ id: "x", userId: "2", issuedAt: 0 })).toString("base64url")
         }.${mac}`,
         truncated: good.slice(0, good.length - 5),
-        "no signature": payload,
+        "no signature": `${kid}.${payload}`,
         empty: "",
         oversized: "a".repeat(5000),
         "non-UTF-8": "\u00ff\u00fe\u00fd",

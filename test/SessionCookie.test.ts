@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Arbitrary, Either, FastCheck as fc, Redacted, Schema } from "effect"
+import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
 import { SessionCookie } from "effect-login"
-import * as crypto from "../src/internal/crypto.js"
+import * as signers from "../src/internal/signer.js"
 import { oldSecretKey, secretKey } from "./utils/fixtures.js"
 
 // The session schema, with data values and times that JSON carries exactly.
@@ -74,14 +74,13 @@ for (const encrypt of [false, true]) {
       )
     })
 
-    it("rejects oversized and malformed values before any crypto", () => {
+    it("rejects oversized and malformed values", () => {
       const reason = (value: string) =>
         Either.match(codec.decode(value, 0), { onLeft: (e) => e.reason, onRight: () => "ok" })
       assert.strictEqual(reason("a".repeat(4097)), "Oversized")
-      assert.strictEqual(reason(""), "Malformed")
-      assert.strictEqual(reason("abc def"), "Malformed")
-      assert.strictEqual(reason("ab\u00ffcd"), "Malformed")
-      assert.strictEqual(reason("a.b.c"), "Malformed")
+      for (const value of ["", "abc def", "ab\u00ffcd", "a.b.c", "a.b", "..", "a..c"]) {
+        assert.strictEqual(reason(value), "BadSignature", value)
+      }
     })
   })
 }
@@ -90,10 +89,18 @@ describe("payload", () => {
   it("a correctly signed value that is not a session is rejected", () => {
     // What a leaked key, or a bug in another writer, could produce: valid MAC, wrong shape.
     const codec = SessionCookie.make({ secretKey, maxAge })
-    const key = crypto.deriveKey(Redacted.value(secretKey), "session/hmac-sha256")
-    for (const json of ["{\"userId\":\"1\"}", "{\"id\":1,\"issuedAt\":0}", "[]", "null", "not json"]) {
-      const payload = Buffer.from(json).toString("base64url")
-      const value = `${payload}.${crypto.hmacSha256(key, payload).toString("base64url")}`
+    const signer = signers.hmac([secretKey], "session")
+    for (
+      const json of [
+        "{\"userId\":\"1\"}",
+        "{\"id\":1,\"issuedAt\":0}",
+        "{\"id\":\"x\",\"issuedAt\":1.5}",
+        "[]",
+        "null",
+        "x"
+      ]
+    ) {
+      const value = signer.sign(json)
       assert.deepStrictEqual(
         codec.decode(value, 0),
         Either.left(new SessionCookie.SessionCookieError({ reason: "InvalidPayload" })),

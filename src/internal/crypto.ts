@@ -23,6 +23,9 @@ export const deriveKey = (secret: string, purpose: string): Buffer =>
 /** @internal */
 export const hmacSha256 = (key: Buffer, data: string): Buffer => crypto.createHmac("sha256", key).update(data).digest()
 
+/** @internal */
+export const sha256 = (data: string | Uint8Array): Buffer => crypto.createHash("sha256").update(data).digest()
+
 /**
  * Compares two MACs in constant time. `timingSafeEqual` throws on a length
  * mismatch, and the length of a MAC is not a secret, so it is checked first.

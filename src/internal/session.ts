@@ -74,7 +74,7 @@ export class SessionImpl implements Session.Session {
     if (raw === undefined) return Effect.succeed(undefined)
     this.presented = true
     const result = raw === cookieHeader.duplicate
-      ? Either.left(new SessionCookie.SessionCookieError({ reason: "Malformed" }))
+      ? Either.left(new SessionCookie.SessionCookieError({ reason: "Duplicated" }))
       : this.config.codec.decode(raw, now)
     if (Either.isLeft(result)) {
       this.invalid = true
