@@ -53,7 +53,9 @@ const index = Effect.gen(function*() {
 const loginForm = Effect.gen(function*() {
   const { next } = yield* HttpServerRequest.schemaSearchParams(Schema.Struct({ next: Schema.optional(Schema.String) }))
   const action = next === undefined ? "/login" : `/login?next=${encodeURIComponent(next)}`
-  return page(`<form method="post" action="${escapeHtml(action)}">
+  const flashes = yield* Session.takeFlashes
+  const messages = flashes.map(([category, message]) => `<p class="${escapeHtml(category)}">${escapeHtml(message)}</p>`)
+  return page(`${messages.join("")}<form method="post" action="${escapeHtml(action)}">
   <label>Username <input name="username" autocomplete="username"></label>
   <label>Password <input name="password" type="password" autocomplete="current-password"></label>
   <label><input name="remember" type="checkbox"> Remember me</label>
@@ -64,6 +66,7 @@ const loginForm = Effect.gen(function*() {
 const LoginForm = Schema.Struct({
   username: Schema.String,
   password: Schema.String,
+  remember: Schema.optional(Schema.String),
   next: Schema.optional(Schema.String)
 })
 
@@ -74,7 +77,7 @@ const loginSubmit = Effect.gen(function*() {
   if (user === undefined || user.password !== form.password) {
     return HttpServerResponse.text("Invalid credentials", { status: 401 })
   }
-  yield* login(user)
+  yield* login(user, { remember: form.remember === "on" })
   return HttpServerResponse.redirect(SafeRedirect.safeNext(form.next ?? query.next), { status: 303 })
 }).pipe(
   Effect.catchTag("ParseError", () => Effect.succeed(HttpServerResponse.text("Invalid credentials", { status: 401 })))

@@ -73,6 +73,29 @@ export const AuthenticatedUser: Context.Tag<AuthenticatedUser, unknown> = Contex
 )
 
 /**
+ * The identifier of the fresh-user service: proof that the user entered their
+ * credentials in this session (recently enough, with `freshMaxAge`). Only
+ * `freshLoginRequired` provides it.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export interface FreshUser {
+  readonly _: unique symbol
+}
+
+/**
+ * The untyped tag behind every application's `FreshUser`; use the typed one
+ * from `UserLoader.make`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const FreshUser: Context.Tag<FreshUser, unknown> = Context.GenericTag<FreshUser, unknown>(
+  "effect-login/FreshUser"
+)
+
+/**
  * Flask-Login's `LOGIN_DISABLED`, made type-safe: when it holds a user, routes
  * behind `loginRequired` let anonymous requests through and see that stand-in
  * user, while `CurrentUser` stays anonymous. Set it with the

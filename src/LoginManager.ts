@@ -8,6 +8,7 @@
 import * as Cookies from "@effect/platform/Cookies"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -18,7 +19,10 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as crypto from "./internal/crypto.js"
 import * as internal from "./internal/session.js"
+import * as LoginEvents from "./LoginEvents.js"
+import * as RememberCookie from "./RememberCookie.js"
 import * as Session from "./Session.js"
 import * as SessionCookie from "./SessionCookie.js"
 import { UserLoader } from "./UserLoader.js"
@@ -80,6 +84,42 @@ export interface CookieOptions {
 }
 
 /**
+ * The remember-me cookie (Flask-Login's `REMEMBER_COOKIE_*`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RememberOptions {
+  /** Default `"remember_token"`. */
+  readonly name?: string | undefined
+  /** Default 365 days; `login(user, { remember: true, duration })` overrides it per login. */
+  readonly duration?: Duration.DurationInput | undefined
+  /** Default `"/"`. */
+  readonly path?: string | undefined
+  readonly domain?: string | undefined
+  /** Default: as the session cookie. */
+  readonly secure?: boolean | undefined
+  /** Default `true`. */
+  readonly httpOnly?: boolean | undefined
+  /** Default `"lax"`. */
+  readonly sameSite?: "lax" | "strict" | "none" | undefined
+  /** Re-send the cookie with a new expiry whenever the browser sends it. Default `false`. */
+  readonly refreshEachRequest?: boolean | undefined
+}
+
+/**
+ * A message flashed by the unauthorized or needs-refresh flow.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FlashMessage {
+  readonly message: string
+  /** Default `"message"`. */
+  readonly category?: string | undefined
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -101,6 +141,45 @@ export interface Options {
    */
   readonly loginView?: string | undefined
   readonly cookie?: CookieOptions | undefined
+  readonly remember?: RememberOptions | undefined
+  /**
+   * Where a stale login is sent by `freshLoginRequired`, with `next` (Flask's
+   * `refresh_view`). Default: none, it gets 401.
+   */
+  readonly refreshView?: string | undefined
+  /** A fresh login stops being fresh after this long. Default: it stays fresh for the session. */
+  readonly freshMaxAge?: Duration.DurationInput | undefined
+  /**
+   * Binds a login to its client (IP and User-Agent, hashed). When the client
+   * changes, `"basic"` marks the login not fresh and `"strong"` ends it (the
+   * application's session data stays). Default `"basic"`, as Flask-Login.
+   */
+  readonly sessionProtection?: "off" | "basic" | "strong" | undefined
+  /**
+   * How many proxies in front of the app append to `X-Forwarded-For`; the
+   * client IP is read that many entries from the right. Default `0`: the
+   * header is ignored, since any client can write it.
+   */
+  readonly trustedProxies?: number | undefined
+  /** Keep `next` in the session instead of the login URL (Flask's `USE_SESSION_FOR_NEXT`). */
+  readonly useSessionForNext?: boolean | undefined
+  /**
+   * Flashed when an anonymous request is sent to the login view. Default
+   * "Please log in to access this page." in category "message"; `null` flashes nothing.
+   */
+  readonly loginMessage?: FlashMessage | null | undefined
+  /** Flashed when a stale login is sent to the refresh view. Default "Please reauthenticate to access this page.". */
+  readonly needsRefreshMessage?: FlashMessage | null | undefined
+  /** Translates flashed messages (Flask's `localize_callback`), e.g. from `Accept-Language`. */
+  readonly localize?: ((message: string, request: HttpServerRequest.HttpServerRequest) => string) | undefined
+  /** Answers unauthorized requests instead of the redirect or 401 (Flask's `unauthorized_handler`). */
+  readonly onUnauthorized?:
+    | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    | undefined
+  /** Answers stale logins on fresh-only routes (Flask's `needs_refresh_handler`). */
+  readonly onNeedsRefresh?:
+    | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    | undefined
 }
 
 /**
@@ -139,9 +218,12 @@ const checkSecret = (name: string, secret: Redacted.Redacted): string | undefine
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<LoginManager, LoginConfigError, UserLoader> =>
+export const make = (
+  options: Options
+): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
   Effect.gen(function*() {
     const loader = yield* UserLoader
+    const events = yield* LoginEvents.LoginEvents
     const problem = [
       checkSecret("SECRET_KEY", options.secretKey),
       ...(options.previousSecretKeys ?? []).map((key, i) => checkSecret(`previous secret key #${i + 1}`, key))
@@ -159,25 +241,60 @@ export const make = (options: Options): Effect.Effect<LoginManager, LoginConfigE
       sameSite: cookie.sameSite ?? "lax",
       maxAge: cookie.persistent === true ? maxAge : undefined
     }
-    if (cookieOptions.sameSite === "none" && cookieOptions.secure !== true) {
-      return yield* new LoginConfigError({ message: "A SameSite=None session cookie must also be Secure" })
+    const remember = options.remember ?? {}
+    const rememberName = remember.name ?? "remember_token"
+    const rememberOptions: Cookies.Cookie["options"] = {
+      path: remember.path ?? "/",
+      domain: remember.domain,
+      secure: remember.secure ?? cookieOptions.secure,
+      httpOnly: remember.httpOnly ?? true,
+      sameSite: remember.sameSite ?? "lax"
     }
-    const probe = Cookies.makeCookie(cookieName, "probe", cookieOptions)
-    if (Either.isLeft(probe)) {
-      return yield* new LoginConfigError({ message: `Invalid session cookie options: ${probe.left.reason}` })
+    if (rememberName === cookieName) {
+      return yield* new LoginConfigError({ message: `The session and remember cookies are both named "${cookieName}"` })
     }
+    const cookies = [["session", cookieName, cookieOptions], ["remember", rememberName, rememberOptions]] as const
+    for (const [what, name, opts] of cookies) {
+      if (opts?.sameSite === "none" && opts.secure !== true) {
+        return yield* new LoginConfigError({ message: `A SameSite=None ${what} cookie must also be Secure` })
+      }
+      const probe = Cookies.makeCookie(name, "probe", opts)
+      if (Either.isLeft(probe)) {
+        return yield* new LoginConfigError({ message: `Invalid ${what} cookie options: ${probe.left.reason}` })
+      }
+    }
+    const protection = options.sessionProtection ?? "basic"
+    const trustedProxies = options.trustedProxies ?? 0
+    const secrets = { secretKey: options.secretKey, previousSecretKeys: options.previousSecretKeys }
+    const stampKey = crypto.deriveKey(Redacted.value(options.secretKey), "security-stamp/hmac-sha256")
+    const flash = (message: FlashMessage | null | undefined, fallback: string) =>
+      message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
 
     const config: internal.Config = {
       cookieName,
       cookieOptions,
       loader,
+      events,
+      codec: SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge }),
+      remember: {
+        name: rememberName,
+        options: rememberOptions,
+        durationMillis: Duration.toMillis(remember.duration ?? "365 days"),
+        refreshEachRequest: remember.refreshEachRequest ?? false,
+        codec: RememberCookie.make(secrets)
+      },
+      protection,
+      client: protection === "off" ? undefined : (request) => clientIdentifier(request, trustedProxies),
+      stampHash: (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url"),
+      freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
       loginView: options.loginView,
-      codec: SessionCookie.make({
-        secretKey: options.secretKey,
-        previousSecretKeys: options.previousSecretKeys,
-        encrypt: options.encrypt,
-        maxAge
-      })
+      refreshView: options.refreshView,
+      useSessionForNext: options.useSessionForNext ?? false,
+      loginMessage: flash(options.loginMessage, "Please log in to access this page."),
+      needsRefreshMessage: flash(options.needsRefreshMessage, "Please reauthenticate to access this page."),
+      localize: options.localize ?? ((message) => message),
+      onUnauthorized: options.onUnauthorized,
+      onNeedsRefresh: options.onNeedsRefresh
     }
     return LoginManager.of({
       [TypeId]: TypeId,
@@ -186,13 +303,34 @@ export const make = (options: Options): Effect.Effect<LoginManager, LoginConfigE
   })
 
 /**
- * The Layer an application provides once (its `LoginLive`).
+ * Identifies the client for session protection: a hash of its IP and
+ * User-Agent (neither is kept in the clear in the cookie).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const clientIdentifier = (request: HttpServerRequest.HttpServerRequest, trustedProxies = 0): string => {
+  let ip = Option.getOrElse(request.remoteAddress, () => "")
+  if (trustedProxies > 0) {
+    const hops = (request.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) =>
+      hop !== ""
+    )
+    ip = hops[Math.max(0, hops.length - trustedProxies)] ?? ip
+  }
+  return crypto.sha256(`${ip}|${request.headers["user-agent"] ?? ""}`).subarray(0, 16).toString("base64url")
+}
+
+/**
+ * The Layer an application provides once (its `LoginLive`): the login manager
+ * and the hub of its events.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<LoginManager, LoginConfigError, UserLoader> =>
-  Layer.effect(LoginManager, make(options))
+export const layer = (
+  options: Options
+): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
+  Layer.effect(LoginManager, make(options)).pipe(Layer.provideMerge(LoginEvents.layer))
 
 /**
  * The configuration read by {@link layerConfig} when none is given:
@@ -232,9 +370,8 @@ export const defaultConfig: Config.Config<Options> = Config.all({
  */
 export const layerConfig = (
   config: Config.Config<Options> | Config.Config.Wrap<Options> = defaultConfig
-): Layer.Layer<LoginManager, LoginConfigError, UserLoader> =>
-  Layer.effect(
-    LoginManager,
+): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
+  Layer.unwrapEffect(
     Config.unwrap(config).pipe(
       Effect.mapError((error: ConfigError.ConfigError) =>
         new LoginConfigError({
@@ -244,7 +381,7 @@ export const layerConfig = (
             : `Invalid login configuration: ${error}`
         })
       ),
-      Effect.flatMap(make)
+      Effect.map(layer)
     )
   )
 

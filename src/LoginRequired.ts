@@ -1,17 +1,115 @@
 /**
  * Refusing anonymous users where a login is required (Flask-Login's
- * `login_required`), with the proof in the types: the authenticated user is a
- * service that only `loginRequired` provides.
+ * `login_required` and `fresh_login_required`), with the proof in the types:
+ * the authenticated user is a service that only these combinators provide.
  *
  * @since 0.1.0
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as FiberRef from "effect/FiberRef"
+import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
 import * as Session from "./Session.js"
 import type { UserLoaderError } from "./UserLoader.js"
+
+/**
+ * The login view of the current route group: `None` uses the configured one.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export const currentLoginView: FiberRef.FiberRef<Option.Option<string | null>> = FiberRef.unsafeMake(
+  Option.none<string | null>()
+)
+
+/**
+ * Sends the anonymous requests of a handler or of a whole router to its own
+ * login view (Flask's blueprint login views); `null` answers them with 401.
+ *
+ * ```ts
+ * const admin = adminRouter.pipe(HttpRouter.use(LoginRequired.withLoginView("/admin/login")))
+ * ```
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withLoginView: {
+  (loginView: string | null): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(self: Effect.Effect<A, E, R>, loginView: string | null): Effect.Effect<A, E, R>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, loginView: string | null): Effect.Effect<A, E, R> =>
+    Effect.locally(self, currentLoginView, Option.some(loginView))
+)
+
+/**
+ * Answers as an unauthorized request (Flask's `login_manager.unauthorized()`):
+ * the `Unauthorized` event, then the custom handler, or a 302 to the login view
+ * with `next` and a flashed message, or 401.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const unauthorized: Effect.Effect<HttpServerResponse.HttpServerResponse, never, Session.Session> = Effect
+  .flatMap(
+    FiberRef.get(currentLoginView),
+    (view) => Effect.flatMap(Session.Session, (session) => session.unauthorized(Option.getOrUndefined(view)))
+  )
+
+/**
+ * Answers as a stale login on a fresh-only route (Flask's
+ * `login_manager.needs_refresh()`): a 302 to the refresh view, or 401.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const needsRefresh: Effect.Effect<HttpServerResponse.HttpServerResponse, never, Session.Session> = Effect
+  .flatMap(Session.Session, (session) => session.needsRefresh)
+
+type Guarded<A, E, R, Provided> = Effect.Effect<
+  A | HttpServerResponse.HttpServerResponse,
+  E | UserLoaderError,
+  Exclude<R, Provided> | Session.Session | HttpServerRequest.HttpServerRequest
+>
+
+const guard = <A, E, R, Provided>(
+  check: (session: Session.Session) => Effect.Effect<boolean>,
+  provide: (user: unknown) => Effect.Effect<A, E, Exclude<R, Provided>>,
+  refuse: (session: Session.Session) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+): Guarded<A, E, R, Provided> =>
+  Effect.flatMap(
+    Session.Session,
+    (session) =>
+      Effect.flatMap(session.authenticated, (user): Guarded<A, E, R, Provided> => {
+        if (Option.isSome(user)) {
+          return Effect.flatMap(
+            check(session),
+            (ok): Guarded<A, E, R, Provided> => ok ? provide(user.value) : exempt(refuse(session))
+          )
+        }
+        // Flask's LOGIN_DISABLED, for tests: the stand-in user passes every requirement.
+        return Effect.flatMap(
+          CurrentUser.LoginDisabled,
+          (standIn): Guarded<A, E, R, Provided> =>
+            Option.isSome(standIn) ? provide(standIn.value) : exempt(unauthorizedFor(session))
+        )
+      })
+  )
+
+const unauthorizedFor = (session: Session.Session) =>
+  Effect.flatMap(FiberRef.get(currentLoginView), (view) => session.unauthorized(Option.getOrUndefined(view)))
+
+// OPTIONS passes every requirement (CORS preflights carry no cookie). The
+// handler needs a user it cannot have, so the preflight gets an empty 204.
+const exempt = (refusal: Effect.Effect<HttpServerResponse.HttpServerResponse>) =>
+  Effect.flatMap(
+    HttpServerRequest.HttpServerRequest,
+    (request) => request.method === "OPTIONS" ? Effect.succeed(HttpServerResponse.empty({ status: 204 })) : refusal
+  )
 
 /**
  * Runs `self` with the `AuthenticatedUser` of the request, or answers as an
@@ -28,31 +126,32 @@ import type { UserLoaderError } from "./UserLoader.js"
  */
 export const loginRequired = <A, E, R>(
   self: Effect.Effect<A, E, R>
-): Effect.Effect<
-  A | HttpServerResponse.HttpServerResponse,
-  E | UserLoaderError,
-  Exclude<R, CurrentUser.AuthenticatedUser> | Session.Session | HttpServerRequest.HttpServerRequest
-> =>
-  Effect.flatMap(Session.Session, (session) =>
-    Effect.flatMap(session.authenticated, (user): Effect.Effect<
-      A | HttpServerResponse.HttpServerResponse,
-      E,
-      Exclude<R, CurrentUser.AuthenticatedUser> | HttpServerRequest.HttpServerRequest
-    > => {
-      if (Option.isSome(user)) return Effect.provideService(self, CurrentUser.AuthenticatedUser, user.value)
-      return Effect.flatMap(CurrentUser.LoginDisabled, (standIn): Effect.Effect<
-        A | HttpServerResponse.HttpServerResponse,
-        E,
-        Exclude<R, CurrentUser.AuthenticatedUser> | HttpServerRequest.HttpServerRequest
-      > =>
-        Option.isSome(standIn)
-          ? Effect.provideService(self, CurrentUser.AuthenticatedUser, standIn.value)
-          : refuse(session))
-    }))
+): Guarded<A, E, R, CurrentUser.AuthenticatedUser> =>
+  guard<A, E, R, CurrentUser.AuthenticatedUser>(
+    () => Effect.succeed(true),
+    (user) => Effect.provideService(self, CurrentUser.AuthenticatedUser, user),
+    unauthorizedFor
+  )
 
-const refuse = (session: Session.Session) =>
-  Effect.flatMap(
-    HttpServerRequest.HttpServerRequest,
-    (request) =>
-      request.method === "OPTIONS" ? Effect.succeed(HttpServerResponse.empty({ status: 204 })) : session.unauthorized
+/**
+ * As {@link loginRequired}, and the login must be fresh: the user entered
+ * their credentials in this session (not restored by the remember cookie, not
+ * found by a request loader), within `freshMaxAge` when that is set. A stale
+ * login gets the needs-refresh flow: a 302 to the refresh view with `next`, or
+ * 401. Provides `FreshUser` as well as `AuthenticatedUser`.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const freshLoginRequired = <A, E, R>(
+  self: Effect.Effect<A, E, R>
+): Guarded<A, E, R, CurrentUser.AuthenticatedUser | CurrentUser.FreshUser> =>
+  guard<A, E, R, CurrentUser.AuthenticatedUser | CurrentUser.FreshUser>(
+    (session) => session.isFresh,
+    (user) =>
+      Effect.provide(
+        self,
+        Context.make(CurrentUser.AuthenticatedUser, user).pipe(Context.add(CurrentUser.FreshUser, user))
+      ),
+    (session) => session.needsRefresh
   )

@@ -7,6 +7,7 @@
  */
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
@@ -37,6 +38,10 @@ export interface LoginOptions {
   readonly force?: boolean | undefined
   /** Mark the login as fresh (credentials just entered). Default `true`. */
   readonly fresh?: boolean | undefined
+  /** Set the remember-me cookie, so that the login survives the browser closing. Default `false`. */
+  readonly remember?: boolean | undefined
+  /** How long the remember-me cookie lasts, instead of the configured duration. */
+  readonly duration?: Duration.DurationInput | undefined
 }
 
 /**
@@ -60,15 +65,26 @@ export interface Session {
   readonly login: (user: unknown, options?: LoginOptions) => Effect.Effect<boolean, SessionTooLarge>
   /** Logs out, keeping the application's data. Harmless when nobody is logged in. */
   readonly logout: Effect.Effect<void>
-  /** True when the user entered their credentials in this session. */
+  /** Marks the login fresh again, after the user re-entered their password. */
+  readonly confirmLogin: Effect.Effect<void, UserLoaderError>
+  /** True when the user entered their credentials in this session (recently enough, with `freshMaxAge`). */
   readonly isFresh: Effect.Effect<boolean>
+  /** True when the request carries a valid remember-me cookie of the current user. */
+  readonly isRemembered: Effect.Effect<boolean, UserLoaderError>
   readonly get: (key: string) => Effect.Effect<Option.Option<unknown>>
   readonly set: (key: string, value: unknown) => Effect.Effect<void, SessionTooLarge>
   readonly remove: (key: string) => Effect.Effect<void>
   readonly flash: (message: string, category: string) => Effect.Effect<void, SessionTooLarge>
   readonly takeFlashes: Effect.Effect<ReadonlyArray<Flash>>
-  /** The answer to an anonymous request on a route that requires a login. */
-  readonly unauthorized: Effect.Effect<HttpServerResponse.HttpServerResponse>
+  /** Takes the `next` that the unauthorized flow stored, with `useSessionForNext`. */
+  readonly takeNext: Effect.Effect<Option.Option<string>>
+  /**
+   * The answer to an anonymous request on a route that requires a login, sent
+   * to `loginView` (`null`: answer 401; `undefined`: the configured view).
+   */
+  readonly unauthorized: (loginView?: string | null | undefined) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+  /** The answer to a stale login on a route that requires a fresh one. */
+  readonly needsRefresh: Effect.Effect<HttpServerResponse.HttpServerResponse>
 }
 
 /**
@@ -165,6 +181,43 @@ export const takeFlashes: Effect.Effect<ReadonlyArray<Flash>, never, Session> = 
  * @category accessors
  */
 export const logout: Effect.Effect<void, never, Session> = Effect.flatMap(Session, (session) => session.logout)
+
+/**
+ * Makes the current login fresh again (Flask's `confirm_login`), typically
+ * after the user re-entered their password on the refresh view.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const confirmLogin: Effect.Effect<void, UserLoaderError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.confirmLogin
+)
+
+/**
+ * True when the request carries a valid remember-me cookie of the current
+ * user (Flask's `login_remembered`).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const isRemembered: Effect.Effect<boolean, UserLoaderError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.isRemembered
+)
+
+/**
+ * Takes the page the user wanted, stored by the unauthorized flow when
+ * `useSessionForNext` is on (Flask's `session.pop("next")`). Pass it through
+ * `SafeRedirect.safeNext` before redirecting.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const takeNext: Effect.Effect<Option.Option<string>, never, Session> = Effect.flatMap(
+  Session,
+  (session) => session.takeNext
+)
 
 /**
  * True when the current login is fresh: the user entered their credentials in

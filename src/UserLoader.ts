@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerRespondable from "@effect/platform/HttpServerRespondable"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
@@ -13,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
+import type * as RequestLoader from "./RequestLoader.js"
 import * as Session from "./Session.js"
 
 /**
@@ -27,6 +29,15 @@ export interface UserLoader {
   readonly load: (id: string) => Effect.Effect<Option.Option<unknown>, UserLoaderError>
   readonly id: (user: unknown) => string
   readonly isActive: (user: unknown) => boolean
+  /** The user's security stamp; sessions and remember tokens made under another stamp are void. */
+  readonly securityStamp: ((user: unknown) => string) | undefined
+  /** Tried in order when there is neither a session nor a remember cookie. */
+  readonly requestLoaders: ReadonlyArray<{
+    readonly name: string
+    readonly load: (
+      request: HttpServerRequest.HttpServerRequest
+    ) => Effect.Effect<Option.Option<unknown>, UserLoaderError>
+  }>
 }
 
 /**
@@ -70,6 +81,8 @@ export interface Users<User> {
   readonly CurrentUser: Effect.Effect<CurrentUser.Anonymous | User, UserLoaderError, Session.Session>
   /** The logged-in user, provided by `loginRequired`; never anonymous. */
   readonly AuthenticatedUser: Context.Tag<CurrentUser.AuthenticatedUser, User>
+  /** The user of a fresh login, provided by `freshLoginRequired` only. */
+  readonly FreshUser: Context.Tag<CurrentUser.FreshUser, User>
   readonly isAuthenticated: (user: CurrentUser.Anonymous | User) => user is User
   /**
    * Logs `user` in (Flask's `login_user`): `false` and no change when the user
@@ -80,12 +93,16 @@ export interface Users<User> {
     options?: Session.LoginOptions
   ) => Effect.Effect<boolean, Session.SessionTooLarge, Session.Session>
   /**
-   * The `UserLoader` Layer. `load` may fail with any error or need any service:
-   * failures become {@link UserLoaderError}.
+   * The `UserLoader` Layer. `load` (and each request loader) may fail with any
+   * error or need any service: failures become {@link UserLoaderError}.
    */
-  readonly layer: <E, R>(
-    load: (id: string) => Effect.Effect<Option.Option<User>, E, R>
-  ) => Layer.Layer<UserLoader, never, R>
+  readonly layer: <E, R, const Loaders extends ReadonlyArray<RequestLoader.RequestLoader<User, any>> = readonly []>(
+    load: (id: string) => Effect.Effect<Option.Option<User>, E, R>,
+    options?: {
+      /** Request loaders (API key, bearer…), tried in order after the session and the remember cookie. */
+      readonly requestLoaders?: Loaders | undefined
+    }
+  ) => Layer.Layer<UserLoader, never, R | RequestLoader.RequestLoader.Context<Loaders[number]>>
   /** Flask-Login's `LOGIN_DISABLED`: routes behind `loginRequired` see `standIn` instead of refusing. */
   readonly layerLoginDisabled: (standIn: User) => Layer.Layer<never>
 }
@@ -115,46 +132,69 @@ export const make = <User>(options: {
   readonly id: (user: User) => string
   /** Inactive users cannot log in unless forced, and are refused by `loginRequired`. Default: always active. */
   readonly isActive?: ((user: User) => boolean) | undefined
+  /**
+   * Revocation: a value that changes when every login of the user must end —
+   * a password hash, or a counter bumped by "log out everywhere". Sessions and
+   * remember tokens keep a hash of it and stop working when it changes.
+   */
+  readonly securityStamp?: ((user: User) => string) | undefined
 }): Users<User> => {
   const isActive: (user: User) => boolean = options.isActive ?? (() => true)
   const isAuthenticated = (user: CurrentUser.Anonymous | User): user is User => !CurrentUser.isAnonymous(user)
   return {
     // The runtime tag is shared by every user type; only its type is the application's.
     AuthenticatedUser: CurrentUser.AuthenticatedUser as Context.Tag<CurrentUser.AuthenticatedUser, User>,
+    FreshUser: CurrentUser.FreshUser as Context.Tag<CurrentUser.FreshUser, User>,
     CurrentUser: Effect.flatMap(
       Session.Session,
       (session) => Effect.map(session.user, Option.getOrElse(() => CurrentUser.anonymous))
     ) as Effect.Effect<CurrentUser.Anonymous | User, UserLoaderError, Session.Session>,
     isAuthenticated,
     login: (user, loginOptions) => Effect.flatMap(Session.Session, (session) => session.login(user, loginOptions)),
-    layer: (load) => layer(load, options.id, isActive),
+    layer: (load, layerOptions) =>
+      layer(load, layerOptions?.requestLoaders ?? [], {
+        id: options.id,
+        isActive,
+        securityStamp: options.securityStamp
+      }),
     layerLoginDisabled: (standIn) => Layer.succeed(CurrentUser.LoginDisabled, Option.some(standIn))
   }
 }
 
-const layer = <User, E, R>(
+// Defects too: a loader that throws is an unavailable store, not a 500 with a stack trace.
+const toUserLoaderError = (what: string) => (cause: Cause.Cause<unknown>): Effect.Effect<never, UserLoaderError> =>
+  Cause.isInterruptedOnly(cause)
+    ? Effect.interrupt
+    : Effect.logError(`effect-login: ${what} failed`, cause).pipe(
+      Effect.zipRight(Effect.fail(new UserLoaderError({ cause: Cause.squash(cause) })))
+    )
+
+const layer = <User, E, R, RL>(
   load: (id: string) => Effect.Effect<Option.Option<User>, E, R>,
-  id: (user: User) => string,
-  isActive: (user: User) => boolean
-): Layer.Layer<UserLoader, never, R> =>
+  requestLoaders: ReadonlyArray<RequestLoader.RequestLoader<User, RL>>,
+  user: {
+    readonly id: (user: User) => string
+    readonly isActive: (user: User) => boolean
+    readonly securityStamp: ((user: User) => string) | undefined
+  }
+): Layer.Layer<UserLoader, never, R | RL> =>
   Layer.effect(
     UserLoader,
-    Effect.map(Effect.context<R>(), (context) =>
+    Effect.map(Effect.context<R | RL>(), (context) =>
+      // The runtime service is shared by every user type; `make` keeps the types apart.
       UserLoader.of({
         load: (userId) =>
-          load(userId).pipe(
-            Effect.provide(context),
-            // Defects too: a loader that throws is an unavailable store, not a 500 with a stack trace.
-            Effect.catchAllCause((cause): Effect.Effect<never, UserLoaderError> =>
-              Cause.isInterruptedOnly(cause)
-                ? Effect.interrupt
-                : Effect.logError("effect-login: the user loader failed", cause).pipe(
-                  Effect.zipRight(Effect.fail(new UserLoaderError({ cause: Cause.squash(cause) })))
-                )
+          load(userId).pipe(Effect.provide(context), Effect.catchAllCause(toUserLoaderError("the user loader"))),
+        requestLoaders: requestLoaders.map((loader) => ({
+          name: loader.name,
+          load: (request) =>
+            loader.load(request).pipe(
+              Effect.provide(context),
+              Effect.catchAllCause(toUserLoaderError(`the request loader ${loader.name}`))
             )
-          ),
-        // The runtime service is shared by every user type; `make` keeps the types apart.
-        id: id as (user: unknown) => string,
-        isActive: isActive as (user: unknown) => boolean
+        })),
+        id: user.id as (user: unknown) => string,
+        isActive: user.isActive as (user: unknown) => boolean,
+        securityStamp: user.securityStamp as ((user: unknown) => string) | undefined
       }))
   )

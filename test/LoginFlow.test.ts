@@ -363,8 +363,19 @@ describe("bad cookies give an anonymous user and a cleared cookie, never a 5xx",
     Effect.gen(function*() {
       const client = yield* testClient(app)
       const response = yield* client.get("/protected", { headers: { cookie: "session=garbage.garbage" } })
-      assert.strictEqual(response.status, 302)
+      assert.strictEqual(response.status, 401)
       assert.match(response.setCookies[0] ?? "", /^session=; Max-Age=0/)
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("a bad cookie on a redirect to the login view: replaced by a valid session holding the flash", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      const response = yield* client.get("/protected", { headers: { cookie: "session=garbage.garbage" } })
+      assert.strictEqual(response.status, 302)
+      const value = response.setCookies[0]?.match(/^session=([^;]+)/)?.[1]
+      assert.isDefined(value)
+      const decoded = decodeSession(value!)
+      assert.isTrue(decoded._tag === "Right" && decoded.right.session.userId === undefined)
     }).pipe(Effect.provide(loginLayer({ loginView: "/login" }))))
 
   it.effect("other cookies are left alone", () =>

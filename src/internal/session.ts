@@ -2,6 +2,12 @@
  * The per-request session: decoded on first use, written back once by the
  * pre-response step (`commit`), and only when something changed.
  *
+ * Who is the user (`resolve`), in Flask-Login's order: the session's user id
+ * (after session protection and the security stamp), else the remember-me
+ * cookie (restoring a session that is not fresh), else the request loaders
+ * (not persisted). Unlike Flask-Login, an invalid remember cookie does not
+ * stop the request loaders from being tried.
+ *
  * @internal
  */
 import type * as Cookies from "@effect/platform/Cookies"
@@ -9,16 +15,26 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
+import type * as PubSub from "effect/PubSub"
+import * as LoginEvents from "../LoginEvents.js"
+import type * as RememberCookie from "../RememberCookie.js"
 import * as SafeRedirect from "../SafeRedirect.js"
 import * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
 import type * as UserLoader from "../UserLoader.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as crypto from "./crypto.js"
+
+/** @internal */
+export interface Flash {
+  readonly message: string
+  readonly category: string
+}
 
 /**
  * What every request's session shares, resolved once when the Layer is built.
@@ -30,21 +46,56 @@ export interface Config {
   readonly cookieOptions: Cookies.Cookie["options"]
   readonly codec: SessionCookie.Codec
   readonly loader: UserLoader.UserLoader
+  readonly events: PubSub.PubSub<LoginEvents.LoginEvent>
+  readonly remember: {
+    readonly name: string
+    readonly options: Cookies.Cookie["options"]
+    readonly durationMillis: number
+    readonly refreshEachRequest: boolean
+    readonly codec: RememberCookie.Codec
+  }
+  readonly protection: "off" | "basic" | "strong"
+  /** Identifies the client (IP and User-Agent), hashed; `undefined` when protection is off. */
+  readonly client: ((request: HttpServerRequest.HttpServerRequest) => string) | undefined
+  /** Hashes a security stamp with a key of its own, so that the session never holds the stamp itself. */
+  readonly stampHash: (stamp: string) => string
+  readonly freshMaxAgeMillis: number | undefined
   readonly loginView: string | undefined
+  readonly refreshView: string | undefined
+  readonly useSessionForNext: boolean
+  readonly loginMessage: Flash | undefined
+  readonly needsRefreshMessage: Flash | undefined
+  readonly localize: (message: string, request: HttpServerRequest.HttpServerRequest) => string
+  readonly onUnauthorized:
+    | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    | undefined
+  readonly onNeedsRefresh:
+    | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
+    | undefined
 }
 
 type SessionData = SessionCookie.SessionData
+type RememberToken = RememberCookie.RememberToken
 
 // 128 bits: the session identity only has to be unique, the MAC makes it unforgeable.
 const newId = () => crypto.randomToken(16)
 
 const isEmpty = (data: SessionData): boolean =>
-  data.userId === undefined && (data.flashes === undefined || data.flashes.length === 0) &&
+  data.userId === undefined && data.next === undefined &&
+  (data.flashes === undefined || data.flashes.length === 0) &&
   (data.data === undefined || Object.keys(data.data).length === 0)
 
-const withoutLogin = ({ fresh: _fresh, userId: _userId, ...rest }: SessionData): SessionData => rest
+/** Drops what belongs to the login (Flask-Login's SESSION_KEYS), keeps the application's data. */
+const withoutLogin = ({ client: _c, fresh: _f, freshAt: _a, next: _n, stamp: _s, userId: _u, ...rest }: SessionData) =>
+  rest
 
 const absoluteUrl = /^https?:\/\//i
+
+/** What the remember cookie of the request turned out to be. */
+type Incoming =
+  | { readonly _tag: "Absent" }
+  | { readonly _tag: "Invalid" }
+  | { readonly _tag: "Valid"; readonly token: RememberToken }
 
 /** @internal */
 export class SessionImpl implements Session.Session {
@@ -59,10 +110,22 @@ export class SessionImpl implements Session.Session {
   private dirty = false
   /** The cookie value of `data` when it was computed by a size check. */
   private encoded: string | undefined = undefined
-  private resolvedUser: Option.Option<unknown> | undefined = undefined
-  private pendingUser: Deferred.Deferred<Option.Option<unknown>, UserLoader.UserLoaderError> | undefined = undefined
+
+  private resolved: Option.Option<unknown> | undefined = undefined
+  private pending: Deferred.Deferred<Option.Option<unknown>, UserLoader.UserLoaderError> | undefined = undefined
+  /** The user came from a request loader: not in the session, never fresh. */
+  private fromRequest = false
+
+  private incoming: Incoming | undefined = undefined
+  /** What the response does with the remember cookie. */
+  private remember:
+    | { readonly _tag: "Set"; readonly token: RememberToken; readonly maxAgeMillis: number }
+    | { readonly _tag: "Clear" }
+    | undefined = undefined
 
   constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {}
+
+  // --- The session cookie ----------------------------------------------------
 
   private readonly state: Effect.Effect<SessionData | undefined> = Effect.suspend(() =>
     this.loaded ? Effect.succeed(this.data) : Effect.flatMap(Clock.currentTimeMillis, (now) => this.decode(now))
@@ -112,54 +175,253 @@ export class SessionImpl implements Session.Session {
     )
   }
 
-  readonly user: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.suspend(() => {
-    if (this.resolvedUser !== undefined) return Effect.succeed(this.resolvedUser)
-    // Concurrent fibers of one request share one loader call.
-    if (this.pendingUser !== undefined) return Deferred.await(this.pendingUser)
-    const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError>(FiberId.none)
-    this.pendingUser = pending
-    return Effect.intoDeferred(this.loadUser, pending).pipe(Effect.zipRight(Deferred.await(pending)))
-  })
+  private emit(event: LoginEvents.LoginEvent) {
+    return LoginEvents.publish(this.config.events, event)
+  }
 
-  private readonly loadUser = Effect.flatMap(this.state, (data) => {
-    if (data?.userId === undefined) return Effect.succeed(Option.none())
-    return Effect.map(this.config.loader.load(data.userId), (user) => {
-      // The user is gone (deleted): end the login rather than keep a dangling id
-      // that a user created later with the same id would inherit.
-      if (Option.isNone(user) && this.data?.userId === data.userId) this.replace(withoutLogin(data))
-      return user
-    })
-  }).pipe(Effect.tap((user) => {
-    this.resolvedUser ??= user
-  }))
+  // --- Who is the user -------------------------------------------------------
+
+  readonly user: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.suspend(() => {
+    if (this.resolved !== undefined) return Effect.succeed(this.resolved)
+    // Concurrent fibers of one request share one resolution.
+    if (this.pending !== undefined) return Deferred.await(this.pending)
+    const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError>(FiberId.none)
+    this.pending = pending
+    return Effect.intoDeferred(this.resolve, pending).pipe(Effect.zipRight(Deferred.await(pending)))
+  })
 
   readonly authenticated = Effect.map(this.user, (user) => Option.filter(user, (u) => this.config.loader.isActive(u)))
 
-  login(user: unknown, options?: Session.LoginOptions): Effect.Effect<boolean, Session.SessionTooLarge> {
-    if (options?.force !== true && !this.config.loader.isActive(user)) return Effect.succeed(false)
-    const userId = this.config.loader.id(user)
-    return this.update((data, now) => {
-      // Another user's data must not leak into this login; the same user keeps theirs.
-      const kept = data !== undefined && (data.userId === undefined || data.userId === userId) ? data : {}
-      return { ...kept, id: newId(), userId, fresh: options?.fresh ?? true, issuedAt: now }
-    }).pipe(
-      Effect.as(true),
-      Effect.tap(() => {
-        this.resolvedUser = Option.some(user)
-      })
-    )
+  private readonly resolve: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.gen(
+    this,
+    function*() {
+      yield* this.emit(LoginEvents.LoginEvent.Accessed())
+      const data = yield* this.state
+      if (data?.userId !== undefined) {
+        const fromSession = yield* this.fromSession(data, data.userId)
+        if (fromSession !== undefined) return this.settle(fromSession)
+      }
+      const fromCookie = yield* this.fromRememberCookie
+      if (Option.isSome(fromCookie)) return this.settle(fromCookie)
+      for (const loader of this.config.loader.requestLoaders) {
+        const user = yield* loader.load(this.request)
+        if (Option.isSome(user)) {
+          this.fromRequest = true
+          yield* this.emit(LoginEvents.LoginEvent.LoadedFromRequest({ userId: this.config.loader.id(user.value) }))
+          return this.settle(user)
+        }
+      }
+      return this.settle(Option.none())
+    }
+  ).pipe(Effect.withSpan("effect-login/resolveUser"))
+
+  private settle(user: Option.Option<unknown>): Option.Option<unknown> {
+    // A login during the resolution wins over what was resolved.
+    this.resolved ??= user
+    return this.resolved
   }
 
-  readonly logout: Effect.Effect<void> = Effect.flatMap(this.state, (data) => {
-    this.resolvedUser = Option.none()
-    if (data?.userId === undefined) return Effect.void
-    return Effect.map(
-      Clock.currentTimeMillis,
-      (now) => this.replace({ ...withoutLogin(data), id: newId(), issuedAt: now })
-    )
+  /**
+   * The user of the session's login: `Some` when it stands, `None` when session
+   * protection (strong) ended it for this request, `undefined` to look further.
+   */
+  private fromSession(data: SessionData, userId: string) {
+    return Effect.gen(this, function*() {
+      const client = this.config.client?.(this.request)
+      if (client !== undefined && data.client !== client) {
+        if (this.config.protection === "strong") {
+          this.replace(withoutLogin(data))
+          this.remember = { _tag: "Clear" }
+          yield* this.emit(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "strong" }))
+          return Option.none()
+        }
+        // Basic: still logged in, but no longer fresh; written only when it changes.
+        if (data.fresh !== false) this.replace({ ...data, fresh: false })
+        yield* this.emit(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "basic" }))
+      }
+      const user = yield* this.config.loader.load(userId)
+      if (Option.isSome(user) && this.stampMatches(user.value, data.stamp)) {
+        yield* this.refreshRemembered(userId)
+        return user
+      }
+      // Deleted, or revoked: end the login rather than keep a dangling id
+      // that a user created later with the same id would inherit.
+      if (this.data?.userId === userId) this.replace(withoutLogin(this.data))
+      return undefined
+    })
+  }
+
+  private stampMatches(user: unknown, stored: string | undefined): boolean {
+    const stamp = this.config.loader.securityStamp?.(user)
+    if (stamp === undefined) return true
+    return stored !== undefined &&
+      crypto.timingSafeEqual(Buffer.from(this.config.stampHash(stamp)), Buffer.from(stored))
+  }
+
+  private stampOf(user: unknown): string | undefined {
+    const stamp = this.config.loader.securityStamp?.(user)
+    return stamp === undefined ? undefined : this.config.stampHash(stamp)
+  }
+
+  private readonly readIncoming: Effect.Effect<Incoming> = Effect.suspend(() => {
+    if (this.incoming !== undefined) return Effect.succeed(this.incoming)
+    const raw = cookieHeader.readCookie(this.request.headers.cookie, this.config.remember.name)
+    if (raw === undefined) return Effect.succeed(this.incoming = { _tag: "Absent" })
+    return Effect.map(Clock.currentTimeMillis, (now): Incoming => {
+      const decoded = raw === cookieHeader.duplicate ? undefined : this.config.remember.codec.decode(raw, now)
+      return this.incoming = decoded !== undefined && Either.isRight(decoded)
+        ? { _tag: "Valid", token: decoded.right.token }
+        : { _tag: "Invalid" }
+    })
   })
 
-  readonly isFresh = Effect.map(this.state, (data) => data?.userId !== undefined && data.fresh === true)
+  private readonly fromRememberCookie: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.gen(
+    this,
+    function*() {
+      if (this.remember?._tag === "Clear") return Option.none()
+      const incoming = yield* this.readIncoming
+      if (incoming._tag === "Absent") return Option.none()
+      if (incoming._tag === "Invalid") {
+        this.remember = { _tag: "Clear" }
+        return Option.none()
+      }
+      const { token } = incoming
+      const user = yield* this.config.loader.load(token.userId)
+      if (Option.isNone(user) || !this.stampMatches(user.value, token.stamp)) {
+        this.remember = { _tag: "Clear" }
+        return Option.none()
+      }
+      // A restored login is a new session, not a fresh one; it is bound to this
+      // client, so that strong protection does not end it on the next request.
+      const now = yield* Clock.currentTimeMillis
+      const login = (kept: SessionData | { readonly id: string }): SessionData => ({
+        ...kept,
+        id: newId(),
+        userId: token.userId,
+        fresh: false,
+        ...this.loginBinding(user.value),
+        issuedAt: now
+      })
+      const data = this.data === undefined ? undefined : withoutLogin(this.data)
+      yield* Effect.catchTag(
+        this.write(login(data ?? { id: newId() })),
+        "SessionTooLarge",
+        () => Effect.sync(() => this.replace(login({ id: newId() })))
+      )
+      yield* this.refreshRemembered(token.userId)
+      yield* this.emit(LoginEvents.LoginEvent.LoadedFromCookie({ userId: token.userId }))
+      return user
+    }
+  )
+
+  /** The parts of a session that tie a login to this client and to the user's stamp. */
+  private loginBinding(user: unknown): Pick<SessionData, "client" | "stamp"> {
+    const client = this.config.client?.(this.request)
+    const stamp = this.stampOf(user)
+    return { ...(client === undefined ? {} : { client }), ...(stamp === undefined ? {} : { stamp }) }
+  }
+
+  /** With `refreshEachRequest`, a remember cookie sent by the browser gets a new expiry. */
+  private refreshRemembered(userId: string) {
+    if (!this.config.remember.refreshEachRequest || this.remember !== undefined) return Effect.void
+    return Effect.flatMap(this.readIncoming, (incoming) =>
+      incoming._tag === "Valid" && incoming.token.userId === userId
+        ? Effect.map(Clock.currentTimeMillis, (now) => {
+          this.remember = {
+            _tag: "Set",
+            token: { ...incoming.token, expiresAt: now + incoming.token.duration },
+            maxAgeMillis: incoming.token.duration
+          }
+        })
+        : Effect.void)
+  }
+
+  // --- Login, logout, freshness ----------------------------------------------
+
+  login(user: unknown, options?: Session.LoginOptions): Effect.Effect<boolean, Session.SessionTooLarge> {
+    const { loader } = this.config
+    if (options?.force !== true && !loader.isActive(user)) return Effect.succeed(false)
+    const userId = loader.id(user)
+    return Effect.gen(this, function*() {
+      const data = yield* this.state
+      const now = yield* Clock.currentTimeMillis
+      const fresh = options?.fresh ?? true
+      // Another user's data must not leak into this login; the same user keeps theirs.
+      const kept = data !== undefined && (data.userId === undefined || data.userId === userId) ? withoutLogin(data) : {}
+      yield* this.write({
+        ...kept,
+        id: newId(),
+        userId,
+        fresh,
+        ...(fresh ? { freshAt: now } : {}),
+        ...this.loginBinding(user),
+        issuedAt: now
+      })
+      if (options?.remember === true) {
+        const duration = options.duration === undefined
+          ? this.config.remember.durationMillis
+          : Duration.toMillis(options.duration)
+        const stamp = this.stampOf(user)
+        this.remember = {
+          _tag: "Set",
+          token: { userId, expiresAt: now + duration, duration, ...(stamp === undefined ? {} : { stamp }) },
+          maxAgeMillis: duration
+        }
+      } else if (cookieHeader.readCookie(this.request.headers.cookie, this.config.remember.name) !== undefined) {
+        // Logging in without "remember me" must not leave an older remember cookie behind.
+        this.remember = { _tag: "Clear" }
+      }
+      this.resolved = Option.some(user)
+      this.fromRequest = false
+      yield* this.emit(LoginEvents.LoginEvent.LoggedIn({ userId }))
+      return true
+    })
+  }
+
+  readonly logout: Effect.Effect<void> = Effect.gen(this, function*() {
+    const data = yield* this.state
+    const incoming = yield* this.readIncoming
+    const { loader } = this.config
+    const userId = this.resolved !== undefined && Option.isSome(this.resolved)
+      ? loader.id(this.resolved.value)
+      : data?.userId ?? (incoming._tag === "Valid" ? incoming.token.userId : undefined)
+    if (data?.userId !== undefined) {
+      const now = yield* Clock.currentTimeMillis
+      this.replace({ ...withoutLogin(data), id: newId(), issuedAt: now })
+    }
+    // Even when the session was lost in between: the remember cookie must not log the user back in.
+    if (incoming._tag !== "Absent") this.remember = { _tag: "Clear" }
+    else if (this.remember?._tag === "Set") this.remember = undefined
+    this.resolved = Option.none()
+    this.fromRequest = false
+    yield* this.emit(LoginEvents.LoginEvent.LoggedOut({ userId }))
+  })
+
+  readonly confirmLogin: Effect.Effect<void, UserLoader.UserLoaderError> = Effect.gen(this, function*() {
+    const user = yield* this.user
+    const data = yield* this.state
+    const now = yield* Clock.currentTimeMillis
+    if (data?.userId !== undefined && Option.isSome(user)) {
+      this.replace({ ...data, fresh: true, freshAt: now, ...this.loginBinding(user.value) })
+    }
+    yield* this.emit(LoginEvents.LoginEvent.LoginConfirmed({ userId: data?.userId }))
+  })
+
+  readonly isFresh: Effect.Effect<boolean> = Effect.flatMap(this.state, (data) => {
+    if (this.fromRequest || data?.userId === undefined || data.fresh !== true) return Effect.succeed(false)
+    const maxAge = this.config.freshMaxAgeMillis
+    if (maxAge === undefined) return Effect.succeed(true)
+    return Effect.map(Clock.currentTimeMillis, (now) => data.freshAt !== undefined && now - data.freshAt < maxAge)
+  })
+
+  readonly isRemembered: Effect.Effect<boolean, UserLoader.UserLoaderError> = Effect.gen(this, function*() {
+    const user = yield* this.user
+    const incoming = yield* this.readIncoming
+    return Option.isSome(user) && incoming._tag === "Valid" && this.remember?._tag !== "Clear" &&
+      incoming.token.userId === this.config.loader.id(user.value)
+  })
+
+  // --- Application data ------------------------------------------------------
 
   get(key: string) {
     return Effect.map(
@@ -199,15 +461,65 @@ export class SessionImpl implements Session.Session {
     return flashes
   })
 
-  readonly unauthorized = Effect.sync(() => {
-    const view = this.config.loginView
-    if (view !== undefined) {
-      return HttpServerResponse.redirect(SafeRedirect.loginUrl(view, this.next(view)), { status: 302 })
-    }
-    return (this.request.headers.accept ?? "").includes("application/json")
-      ? HttpServerResponse.unsafeJson({ error: "Unauthorized", message: "Login required" }, { status: 401 })
-      : HttpServerResponse.text("Unauthorized", { status: 401 })
+  readonly takeNext = Effect.map(this.state, (data) => {
+    if (data?.next === undefined) return Option.none<string>()
+    const { next, ...rest } = data
+    this.replace(rest)
+    return Option.some(next)
   })
+
+  // --- The unauthorized and needs-refresh flows -------------------------------
+
+  unauthorized(loginView?: string | null | undefined) {
+    return Effect.gen(this, function*() {
+      yield* this.emit(LoginEvents.LoginEvent.Unauthorized())
+      if (this.config.onUnauthorized !== undefined) {
+        return yield* Effect.provideService(
+          this.config.onUnauthorized,
+          HttpServerRequest.HttpServerRequest,
+          this.request
+        )
+      }
+      const view = loginView === undefined ? this.config.loginView : loginView ?? undefined
+      if (view === undefined) return this.refusal("Unauthorized", "Login required")
+      return yield* this.redirectTo(view, this.config.loginMessage)
+    })
+  }
+
+  readonly needsRefresh = Effect.gen(this, function*() {
+    yield* this.emit(LoginEvents.LoginEvent.NeedsRefresh({ userId: this.data?.userId }))
+    if (this.config.onNeedsRefresh !== undefined) {
+      return yield* Effect.provideService(this.config.onNeedsRefresh, HttpServerRequest.HttpServerRequest, this.request)
+    }
+    const view = this.config.refreshView
+    if (view === undefined) return this.refusal("NeedsRefresh", "A fresh login is required")
+    return yield* this.redirectTo(view, this.config.needsRefreshMessage)
+  })
+
+  private refusal(error: string, message: string) {
+    return (this.request.headers.accept ?? "").includes("application/json")
+      ? HttpServerResponse.unsafeJson({ error, message }, { status: 401 })
+      : HttpServerResponse.text("Unauthorized", { status: 401 })
+  }
+
+  private redirectTo(view: string, flash: Flash | undefined) {
+    return Effect.gen(this, function*() {
+      const next = this.next(view)
+      const useSession = this.config.useSessionForNext
+      const message = flash === undefined ? undefined : this.config.localize(flash.message, this.request)
+      if (message !== undefined || useSession) {
+        yield* this.update((data, now) => ({
+          ...(data ?? { id: newId() }),
+          ...(message === undefined
+            ? {}
+            : { flashes: [...(data?.flashes ?? []), [flash!.category, message] as const] }),
+          ...(useSession ? { next } : {}),
+          issuedAt: now
+        })).pipe(Effect.catchTag("SessionTooLarge", (error) => Effect.logWarning(error.message)))
+      }
+      return HttpServerResponse.redirect(useSession ? view : SafeRedirect.loginUrl(view, next), { status: 302 })
+    })
+  }
 
   /** Where the login view sends the user back: the path and query, or the full URL for another site's login view. */
   private next(view: string): string {
@@ -217,26 +529,45 @@ export class SessionImpl implements Session.Session {
     return absoluteUrl.test(view) && new URL(view).origin !== url.value.origin ? url.value.href : path
   }
 
-  /** The pre-response step: writes the cookie when, and only when, something changed. */
+  // --- The pre-response step ---------------------------------------------------
+
+  /** Writes the cookies when, and only when, something changed. */
   commit(response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse {
-    if (!this.loaded) return response
-    // The response depends on the cookie: shared caches must not serve it to someone else.
-    const vary = response.headers["vary"]
-    const varied = vary === undefined
-      ? HttpServerResponse.setHeader(response, "vary", "Cookie")
-      : /\bcookie\b/i.test(vary)
-      ? response
-      : HttpServerResponse.setHeader(response, "vary", `${vary}, Cookie`)
-    const { cookieName, cookieOptions } = this.config
+    if (!this.loaded && this.remember === undefined) return response
+    let out = response
+    if (this.loaded) {
+      // The response depends on the cookie: shared caches must not serve it to someone else.
+      const vary = out.headers["vary"]
+      if (vary === undefined) out = HttpServerResponse.setHeader(out, "vary", "Cookie")
+      else if (!/\bcookie\b/i.test(vary)) out = HttpServerResponse.setHeader(out, "vary", `${vary}, Cookie`)
+    }
+    const { cookieName, cookieOptions, remember } = this.config
     if (this.dirty && this.data !== undefined && !isEmpty(this.data)) {
       const value = this.encoded ?? this.config.codec.encode(this.data)
-      // The name and options were validated when the Layer was built; the value is base64url.
-      return HttpServerResponse.unsafeSetCookie(varied, cookieName, value, cookieOptions)
+      // The names and options were validated when the Layer was built; values are base64url.
+      out = HttpServerResponse.unsafeSetCookie(out, cookieName, value, cookieOptions)
+    } else if (this.presented && (this.dirty || this.invalid)) {
+      out = expire(out, cookieName, cookieOptions)
     }
-    if (this.presented && (this.dirty || this.invalid)) {
-      const { maxAge: _maxAge, ...options } = cookieOptions ?? {}
-      return HttpServerResponse.expireCookie(varied, cookieName, options)
+    if (this.remember?._tag === "Set") {
+      // Max-Age rather than Expires: the browser's clock need not agree with ours.
+      out = HttpServerResponse.unsafeSetCookie(out, remember.name, remember.codec.encode(this.remember.token), {
+        ...remember.options,
+        maxAge: Duration.millis(this.remember.maxAgeMillis)
+      })
+    } else if (this.remember?._tag === "Clear") {
+      out = expire(out, remember.name, remember.options)
     }
-    return varied
+    return out
   }
+}
+
+const expire = (
+  response: HttpServerResponse.HttpServerResponse,
+  name: string,
+  options: Cookies.Cookie["options"]
+) => {
+  // The same attributes as when it was set: browsers only delete a cookie they can match.
+  const { expires: _expires, maxAge: _maxAge, ...rest } = options ?? {}
+  return HttpServerResponse.expireCookie(response, name, rest)
 }

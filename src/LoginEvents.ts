@@ -1,0 +1,123 @@
+/**
+ * Every Flask-Login signal as a typed event, published to a `PubSub` that
+ * applications subscribe to (audit logs, metrics, notifications).
+ *
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as PubSub from "effect/PubSub"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+
+/**
+ * | event | Flask-Login signal | when |
+ * |---|---|---|
+ * | `LoggedIn` | `user_logged_in` | a login succeeded |
+ * | `LoggedOut` | `user_logged_out` | a logout (`userId` absent when nobody was logged in) |
+ * | `LoadedFromCookie` | `user_loaded_from_cookie` | the remember cookie restored a login |
+ * | `LoadedFromRequest` | `user_loaded_from_request` | a request loader (API key, bearer) found the user |
+ * | `LoginConfirmed` | `user_login_confirmed` | `confirmLogin` made the login fresh again |
+ * | `Unauthorized` | `user_unauthorized` | an anonymous request met a login requirement |
+ * | `NeedsRefresh` | `user_needs_refresh` | a stale login met a fresh-login requirement |
+ * | `SessionProtected` | `session_protected` | session protection acted (the client changed) |
+ * | `Accessed` | `user_accessed` | the current user was asked for, first time in a request |
+ * | `CsrfRejected` | — | a cross-site request carrying the session was refused |
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type LoginEvent = Data.TaggedEnum<{
+  LoggedIn: { readonly userId: string }
+  LoggedOut: { readonly userId: string | undefined }
+  LoadedFromCookie: { readonly userId: string }
+  LoadedFromRequest: { readonly userId: string }
+  LoginConfirmed: { readonly userId: string | undefined }
+  Unauthorized: {}
+  NeedsRefresh: { readonly userId: string | undefined }
+  SessionProtected: { readonly userId: string; readonly mode: "basic" | "strong" }
+  Accessed: {}
+  CsrfRejected: { readonly reason: string }
+}>
+
+/**
+ * Constructors and matchers: `LoginEvent.LoggedIn({ userId })`, `LoginEvent.$is("LoggedIn")`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const LoginEvent = Data.taggedEnum<LoginEvent>()
+
+/**
+ * The hub the login manager publishes to.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class LoginEvents extends Context.Tag("effect-login/LoginEvents")<LoginEvents, PubSub.PubSub<LoginEvent>>() {}
+
+/**
+ * An unbounded hub: publishing never waits for a slow subscriber, and with no
+ * subscriber nothing is kept.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<LoginEvents> = Layer.effect(LoginEvents, PubSub.unbounded<LoginEvent>())
+
+/**
+ * The events published from now on.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const stream: Stream.Stream<LoginEvent, never, LoginEvents> = Stream.unwrapScoped(
+  Effect.map(Effect.flatMap(LoginEvents, PubSub.subscribe), Stream.fromQueue)
+)
+
+/**
+ * Subscribes now, within the scope: events published after this returns are
+ * in the queue, none are lost between subscribing and reading.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const subscribe = Effect.flatMap(LoginEvents, PubSub.subscribe) satisfies Effect.Effect<
+  unknown,
+  never,
+  LoginEvents | Scope.Scope
+>
+
+/**
+ * Counts events by type (`effect_login_events_total{event="LoggedIn"}`).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const eventsTotal = Metric.counter("effect_login_events_total", {
+  description: "Login events, by type (event label)",
+  incremental: true
+})
+
+/**
+ * Publishes an event and counts it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const publish = (hub: PubSub.PubSub<LoginEvent>, event: LoginEvent): Effect.Effect<void> =>
+  Effect.zipRight(Metric.increment(counterOf(event._tag)), PubSub.publish(hub, event))
+
+// One tagged counter per event type, made once rather than on every publish.
+const counters = new Map<LoginEvent["_tag"], Metric.Metric.Counter<number>>()
+const counterOf = (tag: LoginEvent["_tag"]) => {
+  let counter = counters.get(tag)
+  if (counter === undefined) {
+    counter = Metric.tagged(eventsTotal, "event", tag)
+    counters.set(tag, counter)
+  }
+  return counter
+}

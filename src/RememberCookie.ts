@@ -1,0 +1,87 @@
+/**
+ * The remember-me cookie: restores a login after the browser closed.
+ *
+ * Better than Flask-Login's bare `id|hmac`: the expiry is inside the signed
+ * payload (a copied cookie stops working on time, whatever the browser does),
+ * the value names its key (rotation), and it carries a hash of the user's
+ * security stamp, so a password change or "log out everywhere" revokes it.
+ *
+ * @since 0.1.0
+ */
+import * as Data from "effect/Data"
+import * as Either from "effect/Either"
+import type * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as signers from "./internal/signer.js"
+
+/**
+ * What a remember-me token says.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const RememberToken = Schema.Struct({
+  userId: Schema.String,
+  /** Epoch milliseconds after which the token is refused. */
+  expiresAt: Schema.Int,
+  /** How long the token was issued for, in milliseconds, so that a refresh keeps the user's choice. */
+  duration: Schema.Int,
+  /** A hash of the user's security stamp when the token was issued. */
+  stamp: Schema.optionalWith(Schema.String, { exact: true })
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RememberToken extends Schema.Schema.Type<typeof RememberToken> {}
+
+/**
+ * @since 0.1.0
+ * @category errors
+ */
+export class RememberCookieError extends Data.TaggedError("RememberCookieError")<{
+  readonly reason: "Oversized" | "BadSignature" | "InvalidPayload" | "Expired"
+}> {
+  override get message() {
+    return `Remember cookie rejected: ${this.reason}`
+  }
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Codec {
+  readonly encode: (token: RememberToken) => string
+  readonly decode: (
+    value: string,
+    now: number
+  ) => Either.Either<{ readonly token: RememberToken; readonly stale: boolean }, RememberCookieError>
+}
+
+const decodeToken = Schema.decodeUnknownEither(Schema.parseJson(RememberToken))
+const encodeToken = Schema.encodeSync(Schema.parseJson(RememberToken))
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: {
+  readonly secretKey: Redacted.Redacted
+  readonly previousSecretKeys?: ReadonlyArray<Redacted.Redacted> | undefined
+}): Codec => {
+  const signer = signers.hmac([options.secretKey, ...(options.previousSecretKeys ?? [])], "remember")
+  return {
+    encode: (token) => signer.sign(encodeToken(token)),
+    decode: (value, now) => {
+      if (value.length > 4096) return Either.left(new RememberCookieError({ reason: "Oversized" }))
+      const verified = signer.verify(value)
+      if (verified === undefined) return Either.left(new RememberCookieError({ reason: "BadSignature" }))
+      const token = decodeToken(verified.payload)
+      if (Either.isLeft(token)) return Either.left(new RememberCookieError({ reason: "InvalidPayload" }))
+      if (now >= token.right.expiresAt) return Either.left(new RememberCookieError({ reason: "Expired" }))
+      return Either.right({ token: token.right, stale: verified.stale })
+    }
+  }
+}
