@@ -56,6 +56,23 @@ describe("quickstart over a real socket", () => {
       assert.strictEqual((yield* get("/protected")).res.status, 302)
     }).pipe(Effect.provide(ServerLive)))
 
+  it.scoped("remember me: still logged in after the browser drops the session cookie", () =>
+    Effect.gen(function*() {
+      const { get, jar, postForm } = yield* browser
+      const ok = yield* postForm("/login", { username: "another", password: "anotherpass", remember: "on" })
+      assert.strictEqual(ok.res.status, 303)
+      const remember = Cookies.get(ok.res.cookies, "remember_token")
+      assert.isTrue(remember._tag === "Some" && remember.value.options?.httpOnly === true)
+
+      // Closing the browser: session cookies go, the persistent remember cookie stays.
+      yield* Ref.update(jar, Cookies.remove("session"))
+      assert.include((yield* get("/protected")).body, "Logged in as: another")
+
+      yield* get("/logout")
+      yield* Ref.update(jar, Cookies.remove("session"))
+      assert.strictEqual((yield* get("/protected")).res.status, 302)
+    }).pipe(Effect.provide(ServerLive)))
+
   it.scoped("a hostile next is never followed", () =>
     Effect.gen(function*() {
       const { postForm } = yield* browser
