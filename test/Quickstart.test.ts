@@ -29,13 +29,15 @@ const browser = Effect.gen(function*() {
 describe("quickstart over a real socket", () => {
   it.scoped("login → protected → logout, with a cookie jar", () =>
     Effect.gen(function*() {
-      const { get, jar, postForm } = yield* browser
+      const { get, postForm } = yield* browser
 
       assert.include((yield* get("/")).body, `<a href="/login">Log in</a>`)
       const refused = yield* get("/protected?x=1")
       assert.strictEqual(refused.res.status, 302)
       assert.strictEqual(refused.res.headers.location, "/login?next=%2Fprotected%3Fx%3D1")
-      assert.include((yield* get("/login?next=%2Fprotected%3Fx%3D1")).body, `action="/login?next=%2Fprotected%3Fx%3D1"`)
+      const form = (yield* get("/login?next=%2Fprotected%3Fx%3D1")).body
+      assert.include(form, `action="/login?next=%2Fprotected%3Fx%3D1"`)
+      assert.include(form, `<p class="message">Please log in to access this page.</p>`)
 
       const wrong = yield* postForm("/login", { username: "testuser", password: "nope" })
       assert.strictEqual(wrong.res.status, 401)
