@@ -10,6 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as PubSub from "effect/PubSub"
+import type * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 
@@ -85,11 +86,10 @@ export const stream: Stream.Stream<LoginEvent, never, LoginEvents> = Stream.unwr
  * @since 0.1.0
  * @category accessors
  */
-export const subscribe = Effect.flatMap(LoginEvents, PubSub.subscribe) satisfies Effect.Effect<
-  unknown,
-  never,
-  LoginEvents | Scope.Scope
->
+export const subscribe: Effect.Effect<Queue.Dequeue<LoginEvent>, never, LoginEvents | Scope.Scope> = Effect.flatMap(
+  LoginEvents,
+  PubSub.subscribe
+)
 
 /**
  * Counts events by type (`effect_login_events_total{event="LoggedIn"}`).

@@ -6,6 +6,13 @@
 export * as CurrentUser from "./CurrentUser.js"
 
 /**
+ * Every Flask-Login signal as a typed event.
+ *
+ * @since 0.1.0
+ */
+export * as LoginEvents from "./LoginEvents.js"
+
+/**
  * Refusing anonymous users where a login is required.
  *
  * @since 0.1.0
@@ -18,6 +25,20 @@ export * as LoginRequired from "./LoginRequired.js"
  * @since 0.1.0
  */
 export * as LoginManager from "./LoginManager.js"
+
+/**
+ * The remember-me cookie.
+ *
+ * @since 0.1.0
+ */
+export * as RememberCookie from "./RememberCookie.js"
+
+/**
+ * Request loaders: API keys, bearer tokens.
+ *
+ * @since 0.1.0
+ */
+export * as RequestLoader from "./RequestLoader.js"
 
 /**
  * Safe `next` redirects and login URLs.
@@ -51,4 +72,4 @@ export * as UserLoader from "./UserLoader.js"
  * @since 0.1.0
  * @category combinators
  */
-export { loginRequired } from "./LoginRequired.js"
+export { freshLoginRequired, loginRequired } from "./LoginRequired.js"

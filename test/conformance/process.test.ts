@@ -1,0 +1,64 @@
+/**
+ * The conformance server started exactly as ../shared/CONFORMANCE.md says:
+ * a process of its own, on 127.0.0.1, announcing itself and exiting cleanly
+ * on SIGTERM.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { spawn } from "node:child_process"
+import { once } from "node:events"
+import { createServer } from "node:net"
+import * as path from "node:path"
+
+const root = path.resolve(import.meta.dirname, "../..")
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+
+describe("conformance server process", () => {
+  it("listens, serves the contract, and exits cleanly on SIGTERM", async () => {
+    const port = await freePort()
+    const child = spawn(process.execPath, ["--import", "tsx", "test/conformance/server.ts"], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), LOGIN_VIEW: "/login" },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    const exited = once(child, "exit")
+    try {
+      let stdout = ""
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk
+          if (stdout.includes(`listening on ${port}\n`)) resolve()
+        })
+        child.once("exit", (code) => reject(new Error(`exited with ${code} before listening: ${stdout}`)))
+      })
+      const base = `http://127.0.0.1:${port}`
+      assert.strictEqual(await (await fetch(`${base}/`)).text(), "Welcome!")
+      const refused = await fetch(`${base}/protected?x=1`, { redirect: "manual" })
+      assert.strictEqual(refused.status, 302)
+      assert.strictEqual(refused.headers.get("location"), "/login?next=%2Fprotected%3Fx%3D1")
+
+      const login = await fetch(`${base}/login`, {
+        method: "POST",
+        body: new URLSearchParams({ username: "Notch", password: "notch-pw", next: "/protected" }),
+        redirect: "manual"
+      })
+      assert.strictEqual(login.status, 303)
+      assert.strictEqual(login.headers.get("location"), "/protected")
+      const cookie = login.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ")
+      assert.strictEqual(await (await fetch(`${base}/protected`, { headers: { cookie } })).text(), "Access Granted")
+    } finally {
+      child.kill("SIGTERM")
+    }
+    const [code, signal] = await exited
+    assert.strictEqual(signal, null)
+    assert.strictEqual(code, 0)
+  })
+})

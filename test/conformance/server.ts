@@ -1,0 +1,244 @@
+/**
+ * The conformance server of ../shared/CONFORMANCE.md: effect-login's whole
+ * behaviour over HTTP, built only from the public API.
+ *
+ *     PORT=8123 node --import tsx test/conformance/server.ts
+ *
+ * Tests also serve `ConformanceApp` in-process, configured through a
+ * `ConfigProvider` instead of the environment.
+ */
+import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
+import {
+  freshLoginRequired,
+  LoginEvents,
+  LoginManager,
+  LoginRequired,
+  loginRequired,
+  RequestLoader,
+  SafeRedirect,
+  Session,
+  UserLoader
+} from "effect-login"
+import { createServer } from "node:http"
+import { pathToFileURL } from "node:url"
+
+// --- Users -------------------------------------------------------------------
+
+interface Account {
+  readonly id: string
+  readonly name: string
+  readonly active: boolean
+  readonly password: string
+}
+
+const accounts: ReadonlyArray<Account> = [
+  { id: "1", name: "Notch", active: true, password: "notch-pw" },
+  { id: "2", name: "Steve", active: true, password: "steve-pw" },
+  { id: "3", name: "Creeper", active: false, password: "creeper-pw" },
+  { id: "佐藤", name: "Müller", active: true, password: "muller-pw" }
+]
+
+/** "Log out everywhere" bumps a user's stamp: every session and remember token made before stops working. */
+class Stamps extends Context.Tag("conformance/Stamps")<Stamps, Map<string, number>>() {}
+
+interface User extends Account {
+  readonly stamp: number
+}
+
+const find = (predicate: (account: Account) => boolean) =>
+  Effect.map(Stamps, (stamps) =>
+    Option.map(
+      Option.fromNullable(accounts.find(predicate)),
+      (account): User => ({ ...account, stamp: stamps.get(account.id) ?? 0 })
+    ))
+const byId = (id: string) => find((account) => account.id === id)
+const byName = (name: string) => find((account) => account.name === name)
+
+const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, layerLoginDisabled, login } = UserLoader.make({
+  id: (user: User) => user.id,
+  isActive: (user) => user.active,
+  securityStamp: (user) => String(user.stamp)
+})
+
+const UsersLive = layer(byId, {
+  requestLoaders: [
+    RequestLoader.query("user_id", (id) => byId(Redacted.value(id))),
+    RequestLoader.bearer((token) => {
+      const value = Redacted.value(token)
+      return value.startsWith("key-") ? byId(value.slice(4)) : Effect.succeedNone
+    })
+  ]
+})
+
+// --- Events, as the contract names them ---------------------------------------
+
+interface Seen {
+  readonly type: string
+  readonly userId?: string
+}
+
+class EventLog extends Context.Tag("conformance/EventLog")<EventLog, Ref.Ref<ReadonlyArray<Seen>>>() {}
+
+const EventLogLive = Layer.scoped(
+  EventLog,
+  Effect.gen(function*() {
+    const log = yield* Ref.make<ReadonlyArray<Seen>>([])
+    const subscription = yield* LoginEvents.subscribe
+    yield* Stream.fromQueue(subscription).pipe(
+      Stream.runForEach((event) => {
+        const type = event._tag[0]!.toLowerCase() + event._tag.slice(1)
+        const userId = "userId" in event ? event.userId : undefined
+        return Ref.update(log, (seen) => [...seen, userId === undefined ? { type } : { type, userId }])
+      }),
+      Effect.forkScoped
+    )
+    return log
+  })
+)
+
+// --- Routes ------------------------------------------------------------------
+
+const text = (body: string, status = 200) => HttpServerResponse.text(body, { status })
+const bool = (value: boolean) => text(String(value))
+const granted = Effect.succeed(text("Access Granted"))
+const logIn = (id: string, options?: Session.LoginOptions) =>
+  byId(id).pipe(Effect.map(Option.getOrThrow), Effect.flatMap((user) => login(user, options)), Effect.map(bool))
+
+const LoginForm = Schema.Struct({
+  username: Schema.String,
+  password: Schema.String,
+  remember: Schema.optional(Schema.String),
+  next: Schema.optional(Schema.String)
+})
+
+const loginSubmit = Effect.gen(function*() {
+  const form = yield* HttpServerRequest.schemaBodyUrlParams(LoginForm).pipe(Effect.option)
+  const query = yield* HttpServerRequest.ParsedSearchParams
+  const user = Option.isSome(form) ? yield* byName(form.value.username) : Option.none()
+  if (
+    Option.isNone(form) || Option.isNone(user) || user.value.password !== form.value.password ||
+    !(yield* login(user.value, { remember: form.value.remember === "on" }))
+  ) {
+    return text("Invalid credentials", 401)
+  }
+  const next = form.value.next ?? (typeof query.next === "string" ? query.next : undefined)
+  return HttpServerResponse.redirect(SafeRedirect.safeNext(next), { status: 303 })
+})
+
+const viewOrNext = (page: string) =>
+  Effect.gen(function*() {
+    const useSessionForNext = yield* Config.boolean("USE_SESSION_FOR_NEXT").pipe(Config.withDefault(false))
+    if (!useSessionForNext) return text(page)
+    return text(Option.getOrElse(yield* Session.takeNext, () => ""))
+  })
+
+const routes = HttpRouter.empty.pipe(
+  HttpRouter.get("/", Effect.succeed(text("Welcome!"))),
+  HttpRouter.get("/username", Effect.map(CurrentUser, (user) => text(isAuthenticated(user) ? user.name : "Anonymous"))),
+  HttpRouter.get("/userid", Effect.map(CurrentUser, (user) => text(isAuthenticated(user) ? user.id : ""))),
+  HttpRouter.get("/is-fresh", Effect.map(Session.isFresh, bool)),
+  HttpRouter.get("/is-remembered", Effect.map(Session.isRemembered, bool)),
+  HttpRouter.get("/login-notch", logIn("1")),
+  HttpRouter.get("/login-notch-remember", logIn("1", { remember: true })),
+  HttpRouter.get("/login-notch-remember-custom", logIn("1", { remember: true, duration: "7 hours" })),
+  HttpRouter.get("/login-notch-unfresh", logIn("1", { fresh: false })),
+  HttpRouter.get("/login-creeper", logIn("3")),
+  HttpRouter.get("/login-creeper-forced", logIn("3", { force: true }))
+).pipe(
+  HttpRouter.get("/login-muller-remember", logIn("佐藤", { remember: true })),
+  HttpRouter.get("/logout", Effect.as(Session.logout, bool(true))),
+  HttpRouter.get(
+    "/logout-everywhere",
+    Effect.gen(function*() {
+      const user = yield* CurrentUser
+      const stamps = yield* Stamps
+      if (isAuthenticated(user)) stamps.set(user.id, user.stamp + 1)
+      yield* Session.logout
+      return bool(true)
+    })
+  ),
+  HttpRouter.get("/confirm-login", Effect.as(Session.confirmLogin, text(""))),
+  HttpRouter.get("/secret", LoginRequired.unauthorized),
+  HttpRouter.get("/needs-refresh", LoginRequired.needsRefresh),
+  HttpRouter.all("/protected", Effect.zipRight(AuthenticatedUser, granted).pipe(loginRequired)),
+  HttpRouter.all("/fresh-protected", Effect.zipRight(AuthenticatedUser, granted).pipe(freshLoginRequired)),
+  HttpRouter.get("/login", viewOrNext("Login page")),
+  HttpRouter.post("/login", loginSubmit),
+  HttpRouter.get("/refresh-view", viewOrNext("Refresh page")),
+  HttpRouter.get("/set-foo", Effect.as(Session.key("foo", Schema.String).set("bar"), text("ok"))),
+  HttpRouter.get(
+    "/get-foo",
+    Effect.map(Session.key("foo", Schema.String).get, (foo) => text(Option.getOrElse(foo, () => "")))
+  ),
+  HttpRouter.get("/flashes", Effect.flatMap(Session.takeFlashes, (flashes) => HttpServerResponse.json(flashes))),
+  HttpRouter.get(
+    "/events",
+    Effect.gen(function*() {
+      const { clear } = yield* HttpServerRequest.ParsedSearchParams
+      const seen = clear === "1" ? yield* Ref.getAndSet(yield* EventLog, []) : yield* Ref.get(yield* EventLog)
+      return yield* HttpServerResponse.json(seen)
+    })
+  ),
+  HttpRouter.options("*", Effect.succeed(HttpServerResponse.empty({ status: 204 })))
+)
+
+export const ConformanceApp = LoginManager.middleware(routes)
+
+// --- Configuration -------------------------------------------------------------
+
+const optionalString = (name: string) => Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
+const flag = (name: string) => Config.boolean(name).pipe(Config.withDefault(false))
+
+/** Everything but the server, configured as the contract says (from the environment by default). */
+export const ConformanceLive = Layer.unwrapEffect(
+  Effect.gen(function*() {
+    const store = yield* Config.literal("cookie", "memory", "redis")("SESSION_STORE").pipe(Config.withDefault("cookie"))
+    if (store !== "cookie") return yield* Effect.dieMessage(`SESSION_STORE=${store} is not supported yet`)
+    const secure = yield* flag("COOKIE_SECURE")
+    const login = LoginManager.layer({
+      secretKey: yield* Config.redacted("SECRET_KEY").pipe(
+        Config.withDefault(Redacted.make("conformance-secret-key-0123456789abcdef"))
+      ),
+      sessionProtection: yield* Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(
+        Config.withDefault("off")
+      ),
+      loginView: yield* optionalString("LOGIN_VIEW"),
+      refreshView: yield* optionalString("REFRESH_VIEW"),
+      useSessionForNext: yield* flag("USE_SESSION_FOR_NEXT"),
+      cookie: { secure },
+      remember: {
+        name: yield* Config.string("REMEMBER_COOKIE_NAME").pipe(Config.withDefault("remember")),
+        duration: yield* Config.integer("REMEMBER_COOKIE_DURATION").pipe(
+          Config.map((seconds) => `${seconds} seconds` as const),
+          Config.withDefault("365 days" as const)
+        ),
+        path: yield* Config.string("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
+        domain: yield* optionalString("REMEMBER_COOKIE_DOMAIN"),
+        refreshEachRequest: yield* flag("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"),
+        secure
+      }
+    })
+    const disabled = (yield* flag("LOGIN_DISABLED"))
+      ? layerLoginDisabled({ id: "", name: "Anonymous", active: true, password: "", stamp: 0 })
+      : Layer.empty
+    return Layer.mergeAll(EventLogLive.pipe(Layer.provideMerge(login)), disabled).pipe(
+      Layer.provide(UsersLive),
+      Layer.provideMerge(Layer.sync(Stamps, () => new Map()))
+    )
+  })
+)
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const port = Config.integer("PORT")
+  HttpServer.serve(ConformanceApp).pipe(
+    Layer.provide(ConformanceLive),
+    Layer.tap(() => Effect.flatMap(port, (port) => Console.log(`listening on ${port}`))),
+    Layer.provide(
+      Layer.unwrapEffect(Effect.map(port, (port) => NodeHttpServer.layer(createServer, { port, host: "127.0.0.1" })))
+    ),
+    Layer.launch,
+    NodeRuntime.runMain
+  )
+}
