@@ -19,10 +19,12 @@ export const users: ReadonlyMap<string, User> = new Map([
   ["佐藤", { id: "佐藤", name: "Müller", active: true }]
 ])
 
-export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, layerLoginDisabled, login } = UserLoader.make({
-  id: (user: User) => user.id,
-  isActive: (user) => user.active
-})
+export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layer, layerLoginDisabled, login } =
+  UserLoader
+    .make({
+      id: (user: User) => user.id,
+      isActive: (user) => user.active
+    })
 
 /** Counts loader calls; the id `broken` makes the store fail, `throws` makes it throw. */
 export class LoaderCalls extends Context.Tag("test/LoaderCalls")<LoaderCalls, Ref.Ref<number>>() {}
@@ -111,7 +113,7 @@ export const app = HttpRouter.empty.pipe(
 )
 
 /** A login manager Layer over the test users, with a fresh loader-call counter. */
-export const withUsers = <E>(login: Layer.Layer<LoginManager.LoginManager, E, UserLoader.UserLoader>) =>
+export const withUsers = <A, E>(login: Layer.Layer<A, E, UserLoader.UserLoader>) =>
   login.pipe(Layer.provide(UsersLive), Layer.provideMerge(Layer.effect(LoaderCalls, Ref.make(0))))
 
 /** The login manager over the test users, on plain http. */

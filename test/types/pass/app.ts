@@ -6,7 +6,7 @@ import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Option, Redacted } from "effect"
 import type { CurrentUser as Anon } from "effect-login"
-import { LoginManager, loginRequired, UserLoader } from "effect-login"
+import { freshLoginRequired, LoginManager, loginRequired, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 
 export interface User {
@@ -14,7 +14,7 @@ export interface User {
   readonly name: string
 }
 
-export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login } = UserLoader.make({
+export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layer, login } = UserLoader.make({
   id: (user: User) => user.id
 })
 
@@ -33,9 +33,13 @@ export const greeting = Effect.gen(function*() {
   return HttpServerResponse.text(anonymous._tag)
 })
 
+export const settings = Effect.map(FreshUser, (user) => HttpServerResponse.text(user.name))
+
 export const router = HttpRouter.empty.pipe(
   HttpRouter.get("/", greeting),
-  HttpRouter.get("/profile", profile.pipe(loginRequired))
+  HttpRouter.get("/profile", profile.pipe(loginRequired)),
+  // A fresh login gives both the authenticated user and the fresh user.
+  HttpRouter.get("/settings", Effect.zipRight(profile, settings).pipe(freshLoginRequired))
 )
 
 // A whole router behind the login requirement.

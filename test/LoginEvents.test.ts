@@ -1,0 +1,55 @@
+import { HttpRouter, HttpServerResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Chunk, Effect, Fiber, Metric, Option, Queue, Stream } from "effect"
+import { LoginEvents, LoginManager, Session } from "effect-login"
+import { testClient } from "./utils/client.js"
+import { login, loginLayer, users } from "./utils/fixtures.js"
+
+const app = HttpRouter.empty.pipe(
+  HttpRouter.get("/login", Effect.as(login(users.get("2")!), HttpServerResponse.text("ok"))),
+  HttpRouter.get("/logout", Effect.as(Session.logout, HttpServerResponse.text("ok"))),
+  LoginManager.middleware
+)
+
+// Sequential: the metrics registry is shared by the tests of this file.
+describe.sequential("LoginEvents", () => {
+  it.scoped("subscribe: a queue of the events published from then on", () =>
+    Effect.gen(function*() {
+      const events = yield* LoginEvents.subscribe
+      const client = yield* testClient(app)
+      yield* client.get("/login")
+      yield* client.get("/logout")
+      const seen = yield* Queue.takeAll(events)
+      assert.deepStrictEqual(Chunk.toReadonlyArray(seen), [
+        LoginEvents.LoginEvent.LoggedIn({ userId: "2" }),
+        LoginEvents.LoginEvent.LoggedOut({ userId: "2" })
+      ])
+      assert.isTrue(LoginEvents.LoginEvent.$is("LoggedIn")(Chunk.unsafeHead(seen)))
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.scoped("stream: the same events as a Stream", () =>
+    Effect.gen(function*() {
+      const fiber = yield* LoginEvents.stream.pipe(Stream.take(2), Stream.runCollect, Effect.fork)
+      const client = yield* testClient(app)
+      // The stream subscribes when it starts running: log in and out until it has seen a pair.
+      while (Option.isNone(yield* Fiber.poll(fiber))) {
+        yield* client.get("/login")
+        yield* client.get("/logout")
+        yield* Effect.yieldNow()
+      }
+      const seen = yield* Fiber.join(fiber)
+      // Two consecutive events of the alternating sequence, in order, wherever the stream joined it.
+      const tags = Chunk.toReadonlyArray(seen).map((e) => e._tag).join(",")
+      assert.oneOf(tags, ["LoggedIn,LoggedOut", "LoggedOut,LoggedIn"])
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("publish counts events by type", () =>
+    Effect.gen(function*() {
+      const counter = Metric.tagged(LoginEvents.eventsTotal, "event", "LoggedIn")
+      const before = (yield* Metric.value(counter)).count
+      const client = yield* testClient(app)
+      yield* client.get("/login")
+      yield* client.get("/login")
+      assert.strictEqual((yield* Metric.value(counter)).count - before, 2)
+    }).pipe(Effect.provide(loginLayer())))
+})

@@ -1,0 +1,146 @@
+/**
+ * The unauthorized and needs-refresh flows in full: per-group login views
+ * (Flask's blueprint login views), custom handlers, localized flashes, and the
+ * maximum age of a fresh login.
+ */
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, TestClock } from "effect"
+import { freshLoginRequired, LoginManager, LoginRequired, loginRequired, Session } from "effect-login"
+import { testClient } from "./utils/client.js"
+import { AuthenticatedUser, FreshUser, login, secretKey, users, withUsers } from "./utils/fixtures.js"
+
+const granted = Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`Access Granted: ${user.name}`))
+const admin = Effect.map(FreshUser, (user) => HttpServerResponse.text(`Admin: ${user.name}`))
+
+const first = HttpRouter.empty.pipe(
+  HttpRouter.get("/first/protected", granted),
+  HttpRouter.use(loginRequired),
+  HttpRouter.use(LoginRequired.withLoginView("/first_login"))
+)
+const api = HttpRouter.empty.pipe(
+  HttpRouter.get("/api/protected", granted),
+  HttpRouter.use(loginRequired),
+  HttpRouter.use(LoginRequired.withLoginView(null))
+)
+
+const app = HttpRouter.empty.pipe(
+  HttpRouter.get("/protected", granted.pipe(loginRequired)),
+  HttpRouter.get("/secret", LoginRequired.unauthorized),
+  HttpRouter.get("/admin", admin.pipe(freshLoginRequired)),
+  HttpRouter.get("/login-notch", Effect.as(login(users.get("1")!), HttpServerResponse.text("ok"))),
+  HttpRouter.get(
+    "/login-notch-unfresh",
+    Effect.as(login(users.get("1")!, { fresh: false }), HttpServerResponse.text("ok"))
+  ),
+  HttpRouter.get("/confirm", Effect.as(Session.confirmLogin, HttpServerResponse.text("ok"))),
+  HttpRouter.get("/flashes", Effect.flatMap(Session.takeFlashes, (flashes) => HttpServerResponse.json(flashes))),
+  HttpRouter.concat(first),
+  HttpRouter.concat(api),
+  LoginManager.middleware
+)
+
+const manager = (options: Partial<LoginManager.Options>) =>
+  withUsers(LoginManager.layer({ secretKey, cookie: { secure: false }, ...options }))
+
+describe("login views per route group (Flask's blueprint login views)", () => {
+  it.effect("test_unauthorized_uses_blueprint_login_view", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      assert.strictEqual((yield* client.get("/protected")).location, "/app_login?next=%2Fprotected")
+      assert.strictEqual((yield* client.get("/first/protected")).location, "/first_login?next=%2Ffirst%2Fprotected")
+      // A group set to null answers 401, as a blueprint view set to None.
+      assert.strictEqual((yield* client.get("/api/protected")).status, 401)
+      yield* client.get("/login-notch")
+      assert.strictEqual((yield* client.get("/first/protected")).body, "Access Granted: Notch")
+    }).pipe(Effect.provide(manager({ loginView: "/app_login" }))))
+})
+
+describe("custom handlers", () => {
+  it.effect("test_unauthorized_uses_authorized_handler", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      const response = yield* client.get("/protected")
+      assert.strictEqual(response.status, 401)
+      assert.strictEqual(response.body, "This is secret! (/protected)")
+    }).pipe(Effect.provide(manager({
+      onUnauthorized: Effect.map(
+        HttpServerRequest.HttpServerRequest,
+        (request) => HttpServerResponse.text(`This is secret! (${request.url})`, { status: 401 })
+      )
+    }))))
+
+  it.effect("test_needs_refresh_uses_handler", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/login-notch-unfresh")
+      assert.strictEqual((yield* client.get("/admin")).body, "Needs Refresh!")
+    }).pipe(Effect.provide(manager({ onNeedsRefresh: Effect.succeed(HttpServerResponse.text("Needs Refresh!")) }))))
+})
+
+describe("flashed messages", () => {
+  const german: Record<string, string> = { "Log in!": "Einloggen", "Refresh": "Aktualisieren" }
+
+  it.effect("test_unauthorized_flash_message_localized", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/secret", { headers: { "accept-language": "de" } })
+      assert.deepStrictEqual(JSON.parse((yield* client.get("/flashes")).body), [["login", "Einloggen"]])
+      yield* client.get("/secret")
+      assert.deepStrictEqual(JSON.parse((yield* client.get("/flashes")).body), [["login", "Log in!"]])
+    }).pipe(Effect.provide(manager({
+      loginView: "/login",
+      loginMessage: { message: "Log in!", category: "login" },
+      localize: (message, request) => request.headers["accept-language"] === "de" ? german[message] ?? message : message
+    }))))
+
+  it.effect("test_needs_refresh_flash_message_localized", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/login-notch-unfresh")
+      const response = yield* client.get("/admin")
+      assert.strictEqual(response.location, "/refresh_view?next=%2Fadmin")
+      assert.deepStrictEqual(JSON.parse((yield* client.get("/flashes")).body), [["refresh", "Aktualisieren"]])
+    }).pipe(Effect.provide(manager({
+      refreshView: "/refresh_view",
+      needsRefreshMessage: { message: "Refresh", category: "refresh" },
+      localize: (message) => german[message] ?? message
+    }))))
+
+  it.effect("a null message flashes nothing", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      const response = yield* client.get("/secret")
+      assert.strictEqual(response.status, 302)
+      assert.deepStrictEqual(response.setCookies, [])
+    }).pipe(Effect.provide(manager({ loginView: "/login", loginMessage: null }))))
+})
+
+describe("fresh logins", () => {
+  it.effect("freshLoginRequired gives FreshUser to a fresh login only", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      assert.strictEqual((yield* client.get("/admin")).status, 401)
+      yield* client.get("/login-notch-unfresh")
+      const stale = yield* client.get("/admin", { headers: { accept: "application/json" } })
+      assert.strictEqual(stale.status, 401)
+      assert.deepStrictEqual(JSON.parse(stale.body), { error: "NeedsRefresh", message: "A fresh login is required" })
+      yield* client.get("/confirm")
+      assert.strictEqual((yield* client.get("/admin")).body, "Admin: Notch")
+    }).pipe(Effect.provide(manager({}))))
+
+  it.effect("freshMaxAge: a login stops being fresh after it, and confirmLogin renews it", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/login-notch")
+      assert.strictEqual((yield* client.get("/admin")).status, 200)
+      yield* TestClock.adjust("14 minutes")
+      assert.strictEqual((yield* client.get("/admin")).status, 200)
+      yield* TestClock.adjust("2 minutes")
+      assert.strictEqual((yield* client.get("/admin")).status, 401)
+      // Still logged in, only not fresh.
+      assert.strictEqual((yield* client.get("/protected")).status, 200)
+      yield* client.get("/confirm")
+      assert.strictEqual((yield* client.get("/admin")).status, 200)
+    }).pipe(Effect.provide(manager({ freshMaxAge: "15 minutes" }))))
+})
