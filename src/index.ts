@@ -6,6 +6,13 @@
 export * as CurrentUser from "./CurrentUser.js"
 
 /**
+ * Reading a Flask app's cookies, for migrations.
+ *
+ * @since 0.1.0
+ */
+export * as FlaskCompat from "./FlaskCompat.js"
+
+/**
  * Every Flask-Login signal as a typed event.
  *
  * @since 0.1.0

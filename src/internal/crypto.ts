@@ -23,6 +23,16 @@ export const deriveKey = (secret: string, purpose: string): Buffer =>
 /** @internal */
 export const hmacSha256 = (key: Buffer, data: string): Buffer => crypto.createHmac("sha256", key).update(data).digest()
 
+/**
+ * Flask's algorithms, for reading (never writing) cookies signed by a Flask
+ * app: HMAC-SHA512 (Flask-Login's remember cookie) and HMAC-SHA1
+ * (itsdangerous, Flask's session cookie).
+ *
+ * @internal
+ */
+export const hmac = (algorithm: "sha1" | "sha512", key: Uint8Array, data: Uint8Array | string): Buffer =>
+  crypto.createHmac(algorithm, key).update(data).digest()
+
 /** @internal */
 export const sha256 = (data: string | Uint8Array): Buffer => crypto.createHash("sha256").update(data).digest()
 
