@@ -19,6 +19,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as FlaskCompat from "./FlaskCompat.js"
 import * as crypto from "./internal/crypto.js"
 import * as internal from "./internal/session.js"
 import * as LoginEvents from "./LoginEvents.js"
@@ -176,6 +177,14 @@ export interface Options {
   readonly onUnauthorized?:
     | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
     | undefined
+  /**
+   * Also accept the cookies of the Flask app this one replaces — Flask's
+   * session cookie and Flask-Login's remember cookie, under the same names,
+   * signed with its SECRET_KEY — and replace them with this library's own
+   * (see `FlaskCompat`). For a migration window only: Flask's cookies cannot
+   * be revoked.
+   */
+  readonly flaskCompat?: FlaskCompat.Options | undefined
   /** Answers stale logins on fresh-only routes (Flask's `needs_refresh_handler`). */
   readonly onNeedsRefresh?:
     | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
@@ -294,7 +303,8 @@ export const make = (
       needsRefreshMessage: flash(options.needsRefreshMessage, "Please reauthenticate to access this page."),
       localize: options.localize ?? ((message) => message),
       onUnauthorized: options.onUnauthorized,
-      onNeedsRefresh: options.onNeedsRefresh
+      onNeedsRefresh: options.onNeedsRefresh,
+      flask: options.flaskCompat
     }
     return LoginManager.of({
       [TypeId]: TypeId,

@@ -21,6 +21,7 @@ import * as Either from "effect/Either"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import type * as PubSub from "effect/PubSub"
+import * as FlaskCompat from "../FlaskCompat.js"
 import * as LoginEvents from "../LoginEvents.js"
 import type * as RememberCookie from "../RememberCookie.js"
 import * as SafeRedirect from "../SafeRedirect.js"
@@ -72,6 +73,8 @@ export interface Config {
   readonly onNeedsRefresh:
     | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
     | undefined
+  /** Also accept a Flask app's cookies, and replace them with ours. */
+  readonly flask: FlaskCompat.Options | undefined
 }
 
 type SessionData = SessionCookie.SessionData
@@ -96,6 +99,31 @@ type Incoming =
   | { readonly _tag: "Absent" }
   | { readonly _tag: "Invalid" }
   | { readonly _tag: "Valid"; readonly token: RememberToken }
+  /** A Flask-Login remember cookie (with `flaskCompat`): no expiry, no stamp. */
+  | { readonly _tag: "Legacy"; readonly userId: string }
+
+const incomingUserId = (incoming: Incoming): string | undefined =>
+  incoming._tag === "Valid" ? incoming.token.userId : incoming._tag === "Legacy" ? incoming.userId : undefined
+
+/** A Flask session, as a session of ours: its login keys, flashes and `next`; its other keys as data. */
+const fromFlask = (flask: FlaskCompat.FlaskSession, now: number): SessionData => {
+  const { _flashes, _fresh, _id, _remember, _remember_seconds, _user_id, next, ...data } = flask.data
+  const userId = typeof _user_id === "string" || typeof _user_id === "number" ? String(_user_id) : undefined
+  const flashes = Array.isArray(_flashes)
+    ? _flashes.filter((f): f is [string, string] =>
+      Array.isArray(f) && f.length === 2 && typeof f[0] === "string" && typeof f[1] === "string"
+    )
+    : []
+  return {
+    id: newId(),
+    ...(userId === undefined ? {} : { userId, fresh: _fresh === true }),
+    ...(userId !== undefined && _fresh === true ? { freshAt: flask.signedAt } : {}),
+    ...(typeof next === "string" ? { next } : {}),
+    ...(Object.keys(data).length > 0 ? { data } : {}),
+    ...(flashes.length > 0 ? { flashes } : {}),
+    issuedAt: now
+  }
+}
 
 /** @internal */
 export class SessionImpl implements Session.Session {
@@ -115,6 +143,8 @@ export class SessionImpl implements Session.Session {
   private pending: Deferred.Deferred<Option.Option<unknown>, UserLoader.UserLoaderError> | undefined = undefined
   /** The user came from a request loader: not in the session, never fresh. */
   private fromRequest = false
+  /** The session was read from a Flask cookie in this request: it has no stamp or client yet. */
+  private migrated = false
 
   private incoming: Incoming | undefined = undefined
   /** What the response does with the remember cookie. */
@@ -140,6 +170,15 @@ export class SessionImpl implements Session.Session {
       ? Either.left(new SessionCookie.SessionCookieError({ reason: "Duplicated" }))
       : this.config.codec.decode(raw, now)
     if (Either.isLeft(result)) {
+      const flask = this.config.flask === undefined || raw === cookieHeader.duplicate
+        ? Option.none()
+        : FlaskCompat.decodeSessionCookie(raw, { ...this.config.flask, now })
+      if (Option.isSome(flask)) {
+        // Re-issued as ours on this response.
+        this.migrated = true
+        this.replace(fromFlask(flask.value, now))
+        return Effect.succeed(this.data)
+      }
       this.invalid = true
       return Effect.as(Effect.logDebug(result.left.message), undefined)
     }
@@ -228,6 +267,13 @@ export class SessionImpl implements Session.Session {
   private fromSession(data: SessionData, userId: string) {
     return Effect.gen(this, function*() {
       const client = this.config.client?.(this.request)
+      if (this.migrated) {
+        // A migrated Flask login gets bound to this client and to the user's stamp now.
+        const user = yield* this.config.loader.load(userId)
+        if (Option.isNone(user)) return undefined
+        this.replace({ ...data, ...this.loginBinding(user.value) })
+        return user
+      }
       if (client !== undefined && data.client !== client) {
         if (this.config.protection === "strong") {
           this.replace(withoutLogin(data))
@@ -268,10 +314,13 @@ export class SessionImpl implements Session.Session {
     const raw = cookieHeader.readCookie(this.request.headers.cookie, this.config.remember.name)
     if (raw === undefined) return Effect.succeed(this.incoming = { _tag: "Absent" })
     return Effect.map(Clock.currentTimeMillis, (now): Incoming => {
-      const decoded = raw === cookieHeader.duplicate ? undefined : this.config.remember.codec.decode(raw, now)
-      return this.incoming = decoded !== undefined && Either.isRight(decoded)
-        ? { _tag: "Valid", token: decoded.right.token }
-        : { _tag: "Invalid" }
+      if (raw === cookieHeader.duplicate) return this.incoming = { _tag: "Invalid" }
+      const decoded = this.config.remember.codec.decode(raw, now)
+      if (Either.isRight(decoded)) return this.incoming = { _tag: "Valid", token: decoded.right.token }
+      const legacy = this.config.flask === undefined
+        ? Option.none()
+        : FlaskCompat.decodeRememberCookie(raw, this.config.flask.secretKey)
+      return this.incoming = Option.isSome(legacy) ? { _tag: "Legacy", userId: legacy.value } : { _tag: "Invalid" }
     })
   })
 
@@ -285,9 +334,9 @@ export class SessionImpl implements Session.Session {
         this.remember = { _tag: "Clear" }
         return Option.none()
       }
-      const { token } = incoming
-      const user = yield* this.config.loader.load(token.userId)
-      if (Option.isNone(user) || !this.stampMatches(user.value, token.stamp)) {
+      const userId = incoming._tag === "Valid" ? incoming.token.userId : incoming.userId
+      const user = yield* this.config.loader.load(userId)
+      if (Option.isNone(user) || (incoming._tag === "Valid" && !this.stampMatches(user.value, incoming.token.stamp))) {
         this.remember = { _tag: "Clear" }
         return Option.none()
       }
@@ -297,7 +346,7 @@ export class SessionImpl implements Session.Session {
       const login = (kept: SessionData | { readonly id: string }): SessionData => ({
         ...kept,
         id: newId(),
-        userId: token.userId,
+        userId,
         fresh: false,
         ...this.loginBinding(user.value),
         issuedAt: now
@@ -308,8 +357,17 @@ export class SessionImpl implements Session.Session {
         "SessionTooLarge",
         () => Effect.sync(() => this.replace(login({ id: newId() })))
       )
-      yield* this.refreshRemembered(token.userId)
-      yield* this.emit(LoginEvents.LoginEvent.LoadedFromCookie({ userId: token.userId }))
+      if (incoming._tag === "Legacy") {
+        // Replace the Flask cookie with a token of ours, which can expire and be revoked.
+        this.remember = {
+          _tag: "Set",
+          token: this.token(userId, user.value, now, undefined),
+          maxAgeMillis: this.config.remember.durationMillis
+        }
+      } else {
+        yield* this.refreshRemembered(userId)
+      }
+      yield* this.emit(LoginEvents.LoginEvent.LoadedFromCookie({ userId }))
       return user
     }
   )
@@ -319,6 +377,17 @@ export class SessionImpl implements Session.Session {
     const client = this.config.client?.(this.request)
     const stamp = this.stampOf(user)
     return { ...(client === undefined ? {} : { client }), ...(stamp === undefined ? {} : { stamp }) }
+  }
+
+  private token(
+    userId: string,
+    user: unknown,
+    now: number,
+    duration: Duration.DurationInput | undefined
+  ): RememberToken {
+    const millis = duration === undefined ? this.config.remember.durationMillis : Duration.toMillis(duration)
+    const stamp = this.stampOf(user)
+    return { userId, expiresAt: now + millis, duration: millis, ...(stamp === undefined ? {} : { stamp }) }
   }
 
   /** With `refreshEachRequest`, a remember cookie sent by the browser gets a new expiry. */
@@ -358,15 +427,8 @@ export class SessionImpl implements Session.Session {
         issuedAt: now
       })
       if (options?.remember === true) {
-        const duration = options.duration === undefined
-          ? this.config.remember.durationMillis
-          : Duration.toMillis(options.duration)
-        const stamp = this.stampOf(user)
-        this.remember = {
-          _tag: "Set",
-          token: { userId, expiresAt: now + duration, duration, ...(stamp === undefined ? {} : { stamp }) },
-          maxAgeMillis: duration
-        }
+        const token = this.token(userId, user, now, options.duration)
+        this.remember = { _tag: "Set", token, maxAgeMillis: token.duration }
       } else if (cookieHeader.readCookie(this.request.headers.cookie, this.config.remember.name) !== undefined) {
         // Logging in without "remember me" must not leave an older remember cookie behind.
         this.remember = { _tag: "Clear" }
@@ -384,7 +446,7 @@ export class SessionImpl implements Session.Session {
     const { loader } = this.config
     const userId = this.resolved !== undefined && Option.isSome(this.resolved)
       ? loader.id(this.resolved.value)
-      : data?.userId ?? (incoming._tag === "Valid" ? incoming.token.userId : undefined)
+      : data?.userId ?? incomingUserId(incoming)
     if (data?.userId !== undefined) {
       const now = yield* Clock.currentTimeMillis
       this.replace({ ...withoutLogin(data), id: newId(), issuedAt: now })
@@ -417,8 +479,8 @@ export class SessionImpl implements Session.Session {
   readonly isRemembered: Effect.Effect<boolean, UserLoader.UserLoaderError> = Effect.gen(this, function*() {
     const user = yield* this.user
     const incoming = yield* this.readIncoming
-    return Option.isSome(user) && incoming._tag === "Valid" && this.remember?._tag !== "Clear" &&
-      incoming.token.userId === this.config.loader.id(user.value)
+    return Option.isSome(user) && this.remember?._tag !== "Clear" &&
+      incomingUserId(incoming) === this.config.loader.id(user.value)
   })
 
   // --- Application data ------------------------------------------------------

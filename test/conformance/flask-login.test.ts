@@ -29,6 +29,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, TestClock } from "effect"
+import * as fs from "node:fs"
+import * as path from "node:path"
 import type { TestClient } from "../utils/client.js"
 import { testClient } from "../utils/client.js"
 import { ConformanceApp, ConformanceLive } from "./server.js"
@@ -640,4 +642,72 @@ describe("revocation (beyond Flask-Login)", () => {
       yield* phone.get("/login-notch")
       assert.strictEqual(yield* body(phone, "/username"), "Notch")
     }).pipe(Effect.provide(ConformanceLive)))
+})
+
+describe("FLASK_COMPAT: users stay logged in across a migration from Flask", () => {
+  const vectors = JSON.parse(
+    fs.readFileSync(path.resolve(import.meta.dirname, "../vectors/flask-login-0.6.3.json"), "utf8")
+  )
+  const flask = vectors.vectors["login_user(remember=True) uid=1"]
+  const env = { FLASK_COMPAT: "1", SECRET_KEY: vectors.secret_key, REMEMBER_COOKIE_NAME: "remember_token" }
+  const atVectorTime = TestClock.setTime(vectors.frozen_time.epoch * 1000 + 60_000)
+
+  it.effect("a Flask session cookie logs the user in, and is replaced by ours", () =>
+    withServer(env, (c) =>
+      Effect.gen(function*() {
+        yield* atVectorTime
+        c.cookies.set("session", flask.session_cookie_value)
+        const r = yield* c.get("/username")
+        assert.strictEqual(r.body, "Notch")
+        const replaced = c.cookies.get("session")!
+        assert.notStrictEqual(replaced, flask.session_cookie_value)
+        assert.match(replaced, /^[\w-]+\.[\w-]+\.[\w-]+$/)
+        assert.strictEqual(yield* body(c, "/username"), "Notch")
+        assert.strictEqual(yield* body(c, "/is-fresh"), "true")
+      })))
+
+  it.effect("a Flask-Login remember cookie restores the login, not fresh, and becomes a token of ours", () =>
+    withServer(env, (c) =>
+      Effect.gen(function*() {
+        yield* atVectorTime
+        c.cookies.set("remember_token", flask.remember_token_raw_in_set_cookie)
+        assert.strictEqual(yield* body(c, "/username"), "Notch")
+        assert.notStrictEqual(c.cookies.get("remember_token"), flask.remember_token_raw_in_set_cookie)
+        assert.strictEqual(yield* body(c, "/is-fresh"), "false")
+        assert.strictEqual(yield* body(c, "/is-remembered"), "true")
+        yield* deleteSession(c)
+        assert.strictEqual(yield* body(c, "/username"), "Notch")
+      })))
+
+  it.effect("the unicode vector: Müller's quoted remember cookie", () =>
+    withServer(env, (c) =>
+      Effect.gen(function*() {
+        yield* atVectorTime
+        // The vector's user is 'u/ñ'; this server's is '佐藤': the cookie verifies, the user does not exist.
+        c.cookies.set(
+          "remember_token",
+          vectors.vectors["login_user(remember=True) uid=u/ñ"].remember_token_raw_in_set_cookie
+        )
+        assert.strictEqual(yield* body(c, "/username"), "Anonymous")
+        assert.isUndefined(c.cookies.get("remember_token"))
+      })))
+
+  it.effect("Flask cookies signed with another key, or without FLASK_COMPAT, are refused", () =>
+    Effect.gen(function*() {
+      for (
+        const config of [{ ...env, SECRET_KEY: "another-secret-key" }, {
+          SECRET_KEY: vectors.secret_key.padEnd(32, "!")
+        }]
+      ) {
+        yield* withServer(config, (c) =>
+          Effect.gen(function*() {
+            yield* atVectorTime
+            c.cookies.set("session", flask.session_cookie_value)
+            c.cookies.set("remember_token", flask.remember_token_raw_in_set_cookie)
+            const r = yield* c.get("/username")
+            assert.strictEqual(r.body, "Anonymous")
+            assert.match(cookieLine(r.setCookies, "session") ?? "", /^session=; Max-Age=0/)
+          }))
+      }
+    }))
 })

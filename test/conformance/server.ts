@@ -197,10 +197,15 @@ export const ConformanceLive = Layer.unwrapEffect(
     const store = yield* Config.literal("cookie", "memory", "redis")("SESSION_STORE").pipe(Config.withDefault("cookie"))
     if (store !== "cookie") return yield* Effect.dieMessage(`SESSION_STORE=${store} is not supported yet`)
     const secure = yield* flag("COOKIE_SECURE")
+    const secretKey = yield* Config.redacted("SECRET_KEY").pipe(
+      Config.withDefault(Redacted.make("conformance-secret-key-0123456789abcdef"))
+    )
+    const flaskCompat = yield* flag("FLASK_COMPAT")
     const login = LoginManager.layer({
-      secretKey: yield* Config.redacted("SECRET_KEY").pipe(
-        Config.withDefault(Redacted.make("conformance-secret-key-0123456789abcdef"))
-      ),
+      // A Flask app's key may be shorter than the 32 bytes ours must have: this fixture
+      // stretches it for its own cookies, and verifies Flask's cookies with it as it is.
+      secretKey: flaskCompat ? Redacted.make(Redacted.value(secretKey).padEnd(32, "!")) : secretKey,
+      flaskCompat: flaskCompat ? { secretKey } : undefined,
       sessionProtection: yield* Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(
         Config.withDefault("off")
       ),
