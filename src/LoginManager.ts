@@ -9,6 +9,7 @@ import * as Cookies from "@effect/platform/Cookies"
 import * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -46,8 +47,20 @@ export type TypeId = typeof TypeId
  */
 export interface LoginManager {
   readonly [TypeId]: TypeId
-  /** @internal */
-  readonly makeSession: (request: HttpServerRequest.HttpServerRequest) => internal.SessionImpl
+  /**
+   * The session of a request: made on first use, then the same for every
+   * middleware and handler of that request, and written back once by the
+   * pre-response step.
+   */
+  readonly sessionFor: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<Session.Session>
+  /**
+   * The session cookie of a login of `user`, made without a request: for
+   * test clients and tools. It is bound to the first client that uses it.
+   */
+  readonly issueSessionCookie: (
+    user: unknown,
+    options?: { readonly fresh?: boolean | undefined }
+  ) => Effect.Effect<Cookies.Cookie>
 }
 
 /**
@@ -306,9 +319,37 @@ export const make = (
       onNeedsRefresh: options.onNeedsRefresh,
       flask: options.flaskCompat
     }
+    // Keyed by the request's source (the Node request), which survives `request.modify` by
+    // routers: HttpRouter, HttpApi and HttpLayerRouter middleware of one request share one session.
+    const sessions = new WeakMap<object, Session.Session>()
     return LoginManager.of({
       [TypeId]: TypeId,
-      makeSession: (request) => new internal.SessionImpl(config, request)
+      issueSessionCookie: (user, issue) =>
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          const fresh = issue?.fresh ?? true
+          const stamp = loader.securityStamp?.(user)
+          const value = config.codec.encode({
+            id: crypto.randomToken(16),
+            userId: loader.id(user),
+            fresh,
+            ...(fresh ? { freshAt: now } : {}),
+            ...(stamp === undefined ? {} : { stamp: config.stampHash(stamp) }),
+            issuedAt: now
+          })
+          return Cookies.unsafeMakeCookie(cookieName, value, cookieOptions)
+        }),
+      sessionFor: (request) =>
+        Effect.suspend(() => {
+          const key = typeof request.source === "object" && request.source !== null ? request.source : request
+          const existing = sessions.get(key)
+          if (existing !== undefined) return Effect.succeed(existing)
+          const session = new internal.SessionImpl(config, request)
+          sessions.set(key, session)
+          return Effect.as(
+            HttpApp.appendPreResponseHandler((_request, response) => Effect.sync(() => session.commit(response))),
+            session
+          )
+        })
     })
   })
 
@@ -411,11 +452,17 @@ export const layerConfig = (
 export const middleware = <E, R>(
   app: HttpApp.Default<E, R>
 ): HttpApp.Default<E, Exclude<R, Session.Session> | LoginManager> =>
-  Effect.flatMap(LoginManager, (manager) =>
-    Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-      const session = manager.makeSession(request)
-      return Effect.zipRight(
-        HttpApp.appendPreResponseHandler((_request, response) => Effect.sync(() => session.commit(response))),
-        Effect.provideService(app, Session.Session, session)
-      )
-    }))
+  Effect.flatMap(currentSession, (session) => Effect.provideService(app, Session.Session, session))
+
+/**
+ * The session of the current request (see `LoginManager.sessionFor`); what
+ * every integration's middleware provides as `Session`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const currentSession: Effect.Effect<Session.Session, never, LoginManager | HttpServerRequest.HttpServerRequest> =
+  Effect.flatMap(
+    LoginManager,
+    (manager) => Effect.flatMap(HttpServerRequest.HttpServerRequest, manager.sessionFor)
+  )

@@ -14,6 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
+import * as testSession from "./internal/testSession.js"
 import type * as RequestLoader from "./RequestLoader.js"
 import * as Session from "./Session.js"
 
@@ -105,6 +106,24 @@ export interface Users<User> {
   ) => Layer.Layer<UserLoader, never, R | RequestLoader.RequestLoader.Context<Loaders[number]>>
   /** Flask-Login's `LOGIN_DISABLED`: routes behind `loginRequired` see `standIn` instead of refusing. */
   readonly layerLoginDisabled: (standIn: User) => Layer.Layer<never>
+  /**
+   * Unit tests of handlers, with no session cookie, clock or store: `user` is
+   * logged in (fresh unless `fresh: false`), as `CurrentUser`,
+   * `AuthenticatedUser` and `FreshUser`.
+   */
+  readonly layerTest: {
+    (user: User, options: { readonly fresh: false; readonly remembered?: boolean | undefined }): Layer.Layer<
+      Session.Session | CurrentUser.AuthenticatedUser
+    >
+    (
+      user: User,
+      options?: { readonly fresh?: true | undefined; readonly remembered?: boolean | undefined }
+    ): Layer.Layer<
+      Session.Session | CurrentUser.AuthenticatedUser | CurrentUser.FreshUser
+    >
+  }
+  /** The `UserLoader` of a fixed set of users, for tests and examples. */
+  readonly layerMemory: (users: Iterable<User>) => Layer.Layer<UserLoader>
 }
 
 /**
@@ -157,7 +176,18 @@ export const make = <User>(options: {
         isActive,
         securityStamp: options.securityStamp
       }),
-    layerLoginDisabled: (standIn) => Layer.succeed(CurrentUser.LoginDisabled, Option.some(standIn))
+    layerLoginDisabled: (standIn) => Layer.succeed(CurrentUser.LoginDisabled, Option.some(standIn)),
+    layerTest:
+      ((user: User, testOptions?: { readonly fresh?: boolean; readonly remembered?: boolean }) =>
+        testSession.layerUser(user, testOptions)) as Users<User>["layerTest"],
+    layerMemory: (users) => {
+      const byId = new Map(Array.from(users, (user) => [options.id(user), user] as const))
+      return layer((id) => Effect.succeed(Option.fromNullable(byId.get(id))), [], {
+        id: options.id,
+        isActive,
+        securityStamp: options.securityStamp
+      })
+    }
   }
 }
 

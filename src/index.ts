@@ -13,6 +13,20 @@ export * as CurrentUser from "./CurrentUser.js"
 export * as FlaskCompat from "./FlaskCompat.js"
 
 /**
+ * effect-login on HttpApi: middleware tags, security schemes, schema'd errors.
+ *
+ * @since 0.1.0
+ */
+export * as HttpApiLogin from "./HttpApiLogin.js"
+
+/**
+ * effect-login on HttpLayerRouter: middleware.
+ *
+ * @since 0.1.0
+ */
+export * as LayerRouterLogin from "./LayerRouterLogin.js"
+
+/**
  * Every Flask-Login signal as a typed event.
  *
  * @since 0.1.0
@@ -32,6 +46,13 @@ export * as LoginRequired from "./LoginRequired.js"
  * @since 0.1.0
  */
 export * as LoginManager from "./LoginManager.js"
+
+/**
+ * Test Layers and logged-in test clients.
+ *
+ * @since 0.1.0
+ */
+export * as LoginTest from "./LoginTest.js"
 
 /**
  * The remember-me cookie.

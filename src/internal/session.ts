@@ -274,7 +274,10 @@ export class SessionImpl implements Session.Session {
         this.replace({ ...data, ...this.loginBinding(user.value) })
         return user
       }
-      if (client !== undefined && data.client !== client) {
+      if (client !== undefined && data.client === undefined) {
+        // Made without a client (protection was off, or `issueSessionCookie`): bound on first use.
+        this.replace({ ...data, client })
+      } else if (client !== undefined && data.client !== client) {
         if (this.config.protection === "strong") {
           this.replace(withoutLogin(data))
           this.remember = { _tag: "Clear" }

@@ -19,12 +19,20 @@ export const users: ReadonlyMap<string, User> = new Map([
   ["佐藤", { id: "佐藤", name: "Müller", active: true }]
 ])
 
-export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layer, layerLoginDisabled, login } =
-  UserLoader
-    .make({
-      id: (user: User) => user.id,
-      isActive: (user) => user.active
-    })
+export const {
+  AuthenticatedUser,
+  CurrentUser,
+  FreshUser,
+  isAuthenticated,
+  layer,
+  layerLoginDisabled,
+  layerMemory,
+  layerTest,
+  login
+} = UserLoader.make({
+  id: (user: User) => user.id,
+  isActive: (user) => user.active
+})
 
 /** Counts loader calls; the id `broken` makes the store fail, `throws` makes it throw. */
 export class LoaderCalls extends Context.Tag("test/LoaderCalls")<LoaderCalls, Ref.Ref<number>>() {}

@@ -1,0 +1,74 @@
+/**
+ * effect-login on `HttpLayerRouter`: middleware that gives routes the
+ * `Session` (so `CurrentUser`, `login` and `logout` work), or the
+ * `AuthenticatedUser` / `FreshUser` with the unauthorized and needs-refresh
+ * flows of `loginRequired` / `freshLoginRequired`. A route that needs a
+ * service the middleware does not provide leaves it in the requirements of the
+ * served Layer, which then does not compile.
+ *
+ * ```ts
+ * const Protected = HttpLayerRouter.add("GET", "/me", me).pipe(Layer.provide(LayerRouterLogin.LoginRequired.layer))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpLayerRouter from "@effect/platform/HttpLayerRouter"
+import * as Effect from "effect/Effect"
+import type * as CurrentUser from "./CurrentUser.js"
+import * as LoginManager from "./LoginManager.js"
+import * as LoginRequired from "./LoginRequired.js"
+import * as Session from "./Session.js"
+
+/**
+ * Provides the `Session` of each request; anonymous requests are welcome.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const SessionMiddleware = HttpLayerRouter.middleware<{ provides: Session.Session }>()(
+  Effect.map(
+    Effect.context<LoginManager.LoginManager>(),
+    (context) => (effect) =>
+      Effect.flatMap(
+        Effect.provide(LoginManager.currentSession, context),
+        (session) => Effect.provideService(effect, Session.Session, session)
+      )
+  )
+)
+
+/**
+ * Provides `AuthenticatedUser`, or answers as `loginRequired` does.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const LoginRequiredMiddleware = HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser }>()(
+  Effect.map(
+    Effect.context<LoginManager.LoginManager>(),
+    (context) => (effect) =>
+      Effect.flatMap(
+        Effect.provide(LoginManager.currentSession, context),
+        (session) => Effect.provideService(LoginRequired.loginRequired(effect), Session.Session, session)
+      )
+  )
+)
+
+/**
+ * Provides `FreshUser` and `AuthenticatedUser`, or answers as
+ * `freshLoginRequired` does.
+ *
+ * @since 0.1.0
+ * @category middleware
+ */
+export const FreshLoginRequiredMiddleware = HttpLayerRouter.middleware<
+  { provides: CurrentUser.AuthenticatedUser | CurrentUser.FreshUser }
+>()(
+  Effect.map(
+    Effect.context<LoginManager.LoginManager>(),
+    (context) => (effect) =>
+      Effect.flatMap(
+        Effect.provide(LoginManager.currentSession, context),
+        (session) => Effect.provideService(LoginRequired.freshLoginRequired(effect), Session.Session, session)
+      )
+  )
+)

@@ -1,0 +1,89 @@
+/**
+ * Testing with effect-login (Flask-Login's `FlaskLoginClient`, done better):
+ * a `Session` that needs no cookie at all, for unit tests of handlers, and an
+ * `HttpClient` already logged in, for tests against a running server.
+ *
+ * Swapping the user store is the `layer` of `UserLoader.make` with a test
+ * lookup: `layer((id) => Effect.succeed(Option.fromNullable(testUsers.get(id))))`.
+ *
+ * @since 0.1.0
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import type * as CurrentUser from "./CurrentUser.js"
+import * as testSession from "./internal/testSession.js"
+import * as LoginManager from "./LoginManager.js"
+import type * as Session from "./Session.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SessionOptions<User> = testSession.SessionOptions<User>
+
+/**
+ * An in-memory `Session`: logins, logouts, data and flashes behave as in a
+ * request, with no cookie, clock or user store behind them. Anonymous requests
+ * on `loginRequired` routes get a plain 401.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeSession: <User>(options?: SessionOptions<User>) => Session.Session = testSession.makeSession
+
+/**
+ * A `Session` Layer for unit tests of handlers: `CurrentUser` is the given
+ * user (or anonymous), with the given freshness.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerSession: <User>(options?: SessionOptions<User>) => Layer.Layer<Session.Session> =
+  testSession.layerSession
+
+/**
+ * A Layer for handlers that need the authenticated user: `Session`,
+ * `AuthenticatedUser` and, unless the login is not fresh, `FreshUser`.
+ * Prefer the typed `layerTest` of `UserLoader.make`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerUser: <User>(
+  user: User,
+  options?: { readonly fresh?: boolean | undefined; readonly remembered?: boolean | undefined }
+) => Layer.Layer<Session.Session | CurrentUser.AuthenticatedUser | CurrentUser.FreshUser> = testSession.layerUser
+
+/**
+ * The session cookie of a login of `user`, as the running server would set it.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const sessionCookie = (
+  user: unknown,
+  options?: { readonly fresh?: boolean | undefined }
+): Effect.Effect<Cookies.Cookie, never, LoginManager.LoginManager> =>
+  Effect.flatMap(LoginManager.LoginManager, (manager) => manager.issueSessionCookie(user, options))
+
+/**
+ * The `HttpClient` of the environment, already logged in as `user` against the
+ * server that shares this `LoginManager`, with a cookie jar that follows the
+ * server's cookies from then on. For an `HttpApiClient`:
+ * `HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(user) })`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const loggedInClient = (
+  user: unknown,
+  options?: { readonly fresh?: boolean | undefined }
+): Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | LoginManager.LoginManager> =>
+  Effect.gen(function*() {
+    const cookie = yield* sessionCookie(user, options)
+    const jar = yield* Ref.make(Cookies.setCookie(Cookies.empty, cookie))
+    return HttpClient.withCookiesRef(yield* HttpClient.HttpClient, jar)
+  })
