@@ -20,6 +20,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
 import * as crypto from "./internal/crypto.js"
 import * as internal from "./internal/session.js"
@@ -198,6 +199,11 @@ export interface Options {
    * be revoked.
    */
   readonly flaskCompat?: FlaskCompat.Options | undefined
+  /**
+   * Cross-site request forgery protection (see `Csrf`): on by default;
+   * `trustedOrigins` lists other origins allowed to post with the user's cookies.
+   */
+  readonly csrf?: Csrf.Options | undefined
   /** Answers stale logins on fresh-only routes (Flask's `needs_refresh_handler`). */
   readonly onNeedsRefresh?:
     | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
@@ -317,7 +323,11 @@ export const make = (
       localize: options.localize ?? ((message) => message),
       onUnauthorized: options.onUnauthorized,
       onNeedsRefresh: options.onNeedsRefresh,
-      flask: options.flaskCompat
+      flask: options.flaskCompat,
+      csrf: options.csrf?.enabled === false ? undefined : {
+        trustedOrigins: (options.csrf?.trustedOrigins ?? []).map((origin) => new URL(origin).origin),
+        secure: cookieOptions.secure === true
+      }
     }
     // Keyed by the request's source (the Node request), which survives `request.modify` by
     // routers: HttpRouter, HttpApi and HttpLayerRouter middleware of one request share one session.
@@ -395,6 +405,9 @@ export const layer = (
  * | `SESSION_MAX_AGE` | `maxAge` (e.g. `14 days`) | 14 days |
  * | `SESSION_COOKIE_NAME` | `cookie.name` | `session` |
  * | `SESSION_COOKIE_SECURE` | `cookie.secure` | `true` |
+ * | `SESSION_PROTECTION` | `sessionProtection` | `basic` |
+ * | `REFRESH_VIEW` | `refreshView` | none (401) |
+ * | `CSRF_TRUSTED_ORIGINS` | `csrf.trustedOrigins` (comma-separated) | none |
  *
  * @since 0.1.0
  * @category layers
@@ -408,6 +421,11 @@ export const defaultConfig: Config.Config<Options> = Config.all({
   cookie: Config.all({
     name: Config.string("SESSION_COOKIE_NAME").pipe(Config.withDefault("session")),
     secure: Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true))
+  }),
+  sessionProtection: Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(Config.withDefault("basic")),
+  refreshView: Config.string("REFRESH_VIEW").pipe(Config.option, Config.map(Option.getOrUndefined)),
+  csrf: Config.all({
+    trustedOrigins: Config.array(Config.string(), "CSRF_TRUSTED_ORIGINS").pipe(Config.withDefault([]))
   })
 })
 

@@ -6,6 +6,13 @@
 export * as CurrentUser from "./CurrentUser.js"
 
 /**
+ * Cross-site request forgery protection, on by default.
+ *
+ * @since 0.1.0
+ */
+export * as Csrf from "./Csrf.js"
+
+/**
  * Reading a Flask app's cookies, for migrations.
  *
  * @since 0.1.0

@@ -14,7 +14,10 @@ const ServerLive = AppLive.pipe(Layer.provideMerge(NodeHttpServer.layerTest))
 
 const client = Effect.gen(function*() {
   const jar = yield* Ref.make(Cookies.empty)
-  const httpClient = HttpClient.withCookiesRef(yield* HttpClient.HttpClient, jar)
+  // A browser-like client: it says where its requests come from (CSRF protection checks it).
+  const httpClient = HttpClient.withCookiesRef(yield* HttpClient.HttpClient, jar).pipe(
+    HttpClient.mapRequest(HttpClientRequest.setHeader("sec-fetch-site", "same-origin"))
+  )
   return { api: yield* HttpApiClient.makeWith(Api, { httpClient }), jar }
 })
 

@@ -16,7 +16,8 @@ describe("HttpLayerRouter", () => {
       const jar = new Map<string, string>()
       const request = async (method: string, path: string) => {
         const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ")
-        const response = await handler(new Request(`http://localhost${path}`, { method, headers: { cookie } }))
+        const headers = { cookie, origin: "http://localhost" }
+        const response = await handler(new Request(`http://localhost${path}`, { method, headers }))
         applySetCookies(jar, response.headers.getSetCookie())
         return { status: response.status, body: await response.text(), location: response.headers.get("location") }
       }

@@ -20,7 +20,13 @@ const browser = Effect.gen(function*() {
     Effect.flatMap(client.get(path), (res) => Effect.map(res.text, (body) => ({ res, body })))
   const postForm = (path: string, form: Record<string, string>) =>
     Effect.flatMap(
-      client.execute(HttpClientRequest.post(path).pipe(HttpClientRequest.bodyUrlParams(form))),
+      // What a browser sends with a form of the same site (CSRF protection checks it).
+      client.execute(
+        HttpClientRequest.post(path).pipe(
+          HttpClientRequest.bodyUrlParams(form),
+          HttpClientRequest.setHeader("sec-fetch-site", "same-origin")
+        )
+      ),
       (res) => Effect.map(res.text, (body) => ({ res, body }))
     )
   return { get, postForm, jar }

@@ -19,8 +19,10 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 import type * as PubSub from "effect/PubSub"
+import * as Csrf from "../Csrf.js"
 import * as FlaskCompat from "../FlaskCompat.js"
 import * as LoginEvents from "../LoginEvents.js"
 import type * as RememberCookie from "../RememberCookie.js"
@@ -75,6 +77,8 @@ export interface Config {
     | undefined
   /** Also accept a Flask app's cookies, and replace them with ours. */
   readonly flask: FlaskCompat.Options | undefined
+  /** Cross-site request forgery protection; `undefined` when turned off. */
+  readonly csrf: { readonly trustedOrigins: ReadonlyArray<string>; readonly secure: boolean } | undefined
 }
 
 type SessionData = SessionCookie.SessionData
@@ -158,8 +162,37 @@ export class SessionImpl implements Session.Session {
   // --- The session cookie ----------------------------------------------------
 
   private readonly state: Effect.Effect<SessionData | undefined> = Effect.suspend(() =>
-    this.loaded ? Effect.succeed(this.data) : Effect.flatMap(Clock.currentTimeMillis, (now) => this.decode(now))
+    this.loaded
+      ? Effect.succeed(this.data)
+      : this.verifyOrigin.pipe(Effect.zipRight(Clock.currentTimeMillis), Effect.flatMap((now) => this.decode(now)))
   )
+
+  /**
+   * CSRF: a state-changing request that carries our cookies must come from this
+   * site, checked before the session is first used. A refusal is a 403 response,
+   * raised as the platform's "respond with this" defect so that it is not
+   * logged as a failure.
+   */
+  private readonly verifyOrigin: Effect.Effect<void> = Effect.suspend(() => {
+    const { cookieName, csrf, remember } = this.config
+    const header = this.request.headers.cookie
+    if (
+      csrf === undefined || !Csrf.isStateChanging(this.request.method) ||
+      (cookieHeader.readCookie(header, cookieName) === undefined &&
+        cookieHeader.readCookie(header, remember.name) === undefined)
+    ) return Effect.void
+    return Effect.flatMap(FiberRef.get(Csrf.currentExempt), (exempt) => {
+      const verdict = exempt ? Either.void : Csrf.verifyOrigin(this.request, csrf)
+      if (Either.isRight(verdict)) return Effect.void
+      const reason = `Cross-site request refused: ${verdict.left}`
+      const response = (this.request.headers.accept ?? "").includes("application/json")
+        ? HttpServerResponse.unsafeJson({ error: "CsrfRejected", message: reason }, { status: 403 })
+        : HttpServerResponse.text(reason, { status: 403 })
+      return this.emit(LoginEvents.LoginEvent.CsrfRejected({ reason: verdict.left })).pipe(
+        Effect.zipRight(Effect.die(response))
+      )
+    })
+  })
 
   private decode(now: number): Effect.Effect<SessionData | undefined> {
     this.loaded = true

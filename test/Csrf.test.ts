@@ -1,0 +1,146 @@
+/**
+ * CSRF protection, on by default: state-changing requests with our cookies
+ * must come from this site.
+ */
+import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Chunk, Effect, Either, Queue } from "effect"
+import { Csrf, LoginEvents, LoginManager, Session } from "effect-login"
+import { testClient } from "./utils/client.js"
+import { login, loginLayer, users } from "./utils/fixtures.js"
+
+const app = HttpRouter.empty.pipe(
+  HttpRouter.get("/login", Effect.as(login(users.get("1")!), HttpServerResponse.text("ok"))),
+  HttpRouter.post("/logout", Effect.as(Session.logout, HttpServerResponse.text("logged out"))),
+  HttpRouter.get("/logout", Effect.as(Session.logout, HttpServerResponse.text("logged out"))),
+  HttpRouter.post("/callback", Effect.as(Session.logout, HttpServerResponse.text("callback")).pipe(Csrf.exempt)),
+  HttpRouter.post("/public", Effect.succeed(HttpServerResponse.text("no session used"))),
+  LoginManager.middleware
+)
+
+/** A logged-in client; returns the status of a POST /logout with the given headers. */
+const postLogout = (headers: Record<string, string>) =>
+  Effect.gen(function*() {
+    const client = yield* testClient(app)
+    yield* client.get("/login")
+    return yield* client.request("/logout", { method: "POST", headers })
+  })
+
+describe("CSRF protection", () => {
+  it.effect("same-origin requests pass: Origin, Sec-Fetch-Site, or Referer", () =>
+    Effect.gen(function*() {
+      for (
+        const headers of [
+          { origin: "http://localhost" },
+          { "sec-fetch-site": "same-origin" },
+          { "sec-fetch-site": "none" },
+          { referer: "http://localhost/settings?tab=1" }
+        ]
+      ) {
+        const response = yield* postLogout(headers)
+        assert.strictEqual(response.status, 200, JSON.stringify(headers))
+        assert.strictEqual(response.body, "logged out")
+      }
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.scoped("cross-site requests with the session are refused with 403, a reason and an event", () =>
+    Effect.gen(function*() {
+      const events = yield* LoginEvents.subscribe
+      for (
+        const [headers, reason] of [
+          [{ origin: "https://evil.example" }, `the Origin "https://evil.example" is not this site`],
+          [{ origin: "null" }, `the Origin "null" is not this site`],
+          [{ origin: "http://localhost.evil.example" }, "is not this site"],
+          [{ "sec-fetch-site": "cross-site" }, `Sec-Fetch-Site is "cross-site"`],
+          [{ "sec-fetch-site": "same-site" }, `Sec-Fetch-Site is "same-site"`],
+          [{ referer: "https://evil.example/page" }, "the Referer is not this site"],
+          [{}, "the request has no Origin, Sec-Fetch-Site or Referer"],
+          // The Origin wins over a same-origin Sec-Fetch-Site.
+          [{ origin: "https://evil.example", "sec-fetch-site": "same-origin" }, "is not this site"]
+        ] as const
+      ) {
+        const response = yield* postLogout(headers)
+        assert.strictEqual(response.status, 403, JSON.stringify(headers))
+        assert.include(response.body, "Cross-site request refused")
+        assert.include(response.body, reason)
+        // Refused before the handler ran: still logged in, nothing written.
+        assert.deepStrictEqual(response.setCookies, [])
+      }
+      const seen = Chunk.toReadonlyArray(yield* Queue.takeAll(events)).filter(
+        LoginEvents.LoginEvent.$is("CsrfRejected")
+      )
+      assert.strictEqual(seen.length, 8)
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("a refusal is JSON for clients that accept JSON", () =>
+    Effect.gen(function*() {
+      const response = yield* postLogout({ origin: "https://evil.example", accept: "application/json" })
+      assert.strictEqual(response.status, 403)
+      assert.strictEqual(JSON.parse(response.body).error, "CsrfRejected")
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("trusted origins pass", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* postLogout({ origin: "https://admin.example.com" })).status, 200)
+      assert.strictEqual((yield* postLogout({ origin: "https://other.example.com" })).status, 403)
+    }).pipe(Effect.provide(loginLayer({ csrf: { trustedOrigins: ["https://admin.example.com/"] } }))))
+
+  it.effect("safe methods, requests without our cookies, and routes that never use the session are not affected", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      const anonymous = yield* client.request("/logout", {
+        method: "POST",
+        headers: { origin: "https://evil.example" }
+      })
+      assert.strictEqual(anonymous.status, 200)
+      yield* client.get("/login")
+      const get = yield* client.get("/logout", { headers: { origin: "https://evil.example" } })
+      assert.strictEqual(get.status, 200)
+      yield* client.get("/login")
+      const unused = yield* client.request("/public", { method: "POST", headers: { origin: "https://evil.example" } })
+      assert.strictEqual(unused.body, "no session used")
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("a route can opt out with Csrf.exempt", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/login")
+      const response = yield* client.request("/callback", {
+        method: "POST",
+        headers: { origin: "https://idp.example" }
+      })
+      assert.strictEqual(response.body, "callback")
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("can be turned off", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* postLogout({ origin: "https://evil.example" })).status, 200)
+    }).pipe(Effect.provide(loginLayer({ csrf: { enabled: false } }))))
+
+  it.effect("with Secure cookies, an http: origin of the same host is not this site", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* postLogout({ origin: "http://localhost" })).status, 403)
+      assert.strictEqual((yield* postLogout({ origin: "https://localhost" })).status, 200)
+    }).pipe(Effect.provide(loginLayer({ cookie: { secure: true } }))))
+})
+
+describe("Csrf.verifyOrigin", () => {
+  const request = (headers: Record<string, string>) =>
+    HttpServerRequest.fromWeb(new Request("http://app.example:8080/x", { method: "POST", headers }))
+  const check = (headers: Record<string, string>, secure = false) =>
+    Either.isRight(Csrf.verifyOrigin(request({ host: "app.example:8080", ...headers }), { trustedOrigins: [], secure }))
+
+  it("compares the origin's host and port with the request's Host", () => {
+    assert.isTrue(check({ origin: "http://app.example:8080" }))
+    assert.isFalse(check({ origin: "http://app.example" }))
+    assert.isFalse(check({ origin: "http://app.example:8081" }))
+    assert.isFalse(check({ origin: "http://sub.app.example:8080" }))
+    assert.isFalse(check({ referer: "javascript:alert(1)" }))
+    assert.isFalse(check({ origin: "not a url" }))
+  })
+
+  it("names the methods it applies to", () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "post"]) assert.isTrue(Csrf.isStateChanging(method))
+    for (const method of ["GET", "HEAD", "OPTIONS", "TRACE"]) assert.isFalse(Csrf.isStateChanging(method))
+  })
+})
