@@ -37,7 +37,7 @@ export default tseslint.config(
   },
   {
     // Examples and test fixtures are programs: they talk to their operator.
-    files: ["examples/**/*.ts", "test/conformance/**/*.ts", "test/bench/**/*.ts"],
+    files: ["examples/**/*.ts", "test/conformance/**/*.ts", "test/bench/**/*.ts", "test/package/consumer/**/*.ts"],
     rules: { "no-console": "off" }
   }
 )
