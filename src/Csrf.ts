@@ -19,6 +19,8 @@ import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
 
 /**
+ * The CSRF settings of `LoginManager` (its `csrf` option).
+ *
  * @since 0.1.0
  * @category models
  */

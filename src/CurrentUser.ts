@@ -12,6 +12,8 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 
 /**
+ * Marks `Anonymous`, so that no user object can be mistaken for it.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -42,6 +44,8 @@ export class Anonymous extends Data.TaggedClass("Anonymous")<{}> {
 export const anonymous: Anonymous = new Anonymous()
 
 /**
+ * True for the anonymous user, false for any user of the application.
+ *
  * @since 0.1.0
  * @category refinements
  */

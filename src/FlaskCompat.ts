@@ -18,6 +18,8 @@ import { inflateSync } from "node:zlib"
 import * as crypto from "./internal/crypto.js"
 
 /**
+ * Where to find the Flask app's cookies and how to verify them.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -31,6 +31,8 @@ import * as SessionCookie from "./SessionCookie.js"
 import { UserLoader } from "./UserLoader.js"
 
 /**
+ * Marks the login manager service.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -43,6 +45,8 @@ export const TypeId: unique symbol = Symbol.for("effect-login/LoginManager")
 export type TypeId = typeof TypeId
 
 /**
+ * The login manager service: the session of each request, and cookies issued for tests and tools.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -135,6 +139,8 @@ export interface FlashMessage {
 }
 
 /**
+ * Everything the login manager can be told; only `secretKey` is required. The configuration reference is docs/configuration.md.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -393,21 +399,13 @@ export const layer = (
 ): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
   Layer.effect(LoginManager, make(options)).pipe(Layer.provideMerge(LoginEvents.layer))
 
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  config.pipe(Config.option, Config.map(Option.getOrUndefined))
+
 /**
- * The configuration read by {@link layerConfig} when none is given:
- *
- * | key | option | default |
- * |---|---|---|
- * | `SECRET_KEY` | `secretKey` | required |
- * | `SECRET_KEY_FALLBACKS` | `previousSecretKeys` (comma-separated) | none |
- * | `LOGIN_VIEW` | `loginView` | none (401) |
- * | `SESSION_ENCRYPT` | `encrypt` | `false` |
- * | `SESSION_MAX_AGE` | `maxAge` (e.g. `14 days`) | 14 days |
- * | `SESSION_COOKIE_NAME` | `cookie.name` | `session` |
- * | `SESSION_COOKIE_SECURE` | `cookie.secure` | `true` |
- * | `SESSION_PROTECTION` | `sessionProtection` | `basic` |
- * | `REFRESH_VIEW` | `refreshView` | none (401) |
- * | `CSRF_TRUSTED_ORIGINS` | `csrf.trustedOrigins` (comma-separated) | none |
+ * The configuration read by {@link layerConfig} when none is given: every
+ * option, from the environment (the keys of Flask-Login where it has one).
+ * docs/configuration.md lists them with their defaults.
  *
  * @since 0.1.0
  * @category layers
@@ -415,16 +413,33 @@ export const layer = (
 export const defaultConfig: Config.Config<Options> = Config.all({
   secretKey: Config.redacted("SECRET_KEY"),
   previousSecretKeys: Config.array(Config.redacted(), "SECRET_KEY_FALLBACKS").pipe(Config.withDefault([])),
-  loginView: Config.string("LOGIN_VIEW").pipe(Config.option, Config.map(Option.getOrUndefined)),
+  loginView: optional(Config.string("LOGIN_VIEW")),
+  refreshView: optional(Config.string("REFRESH_VIEW")),
   encrypt: Config.boolean("SESSION_ENCRYPT").pipe(Config.withDefault(false)),
   maxAge: Config.duration("SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(14))),
+  freshMaxAge: optional(Config.duration("FRESH_MAX_AGE")),
+  sessionProtection: Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(Config.withDefault("basic")),
+  trustedProxies: Config.integer("TRUSTED_PROXIES").pipe(Config.withDefault(0)),
+  useSessionForNext: Config.boolean("USE_SESSION_FOR_NEXT").pipe(Config.withDefault(false)),
   cookie: Config.all({
     name: Config.string("SESSION_COOKIE_NAME").pipe(Config.withDefault("session")),
-    secure: Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true))
+    path: Config.string("SESSION_COOKIE_PATH").pipe(Config.withDefault("/")),
+    domain: optional(Config.string("SESSION_COOKIE_DOMAIN")),
+    secure: Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true)),
+    sameSite: Config.literal("lax", "strict", "none")("SESSION_COOKIE_SAMESITE").pipe(Config.withDefault("lax")),
+    persistent: Config.boolean("SESSION_COOKIE_PERSISTENT").pipe(Config.withDefault(false))
   }),
-  sessionProtection: Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(Config.withDefault("basic")),
-  refreshView: Config.string("REFRESH_VIEW").pipe(Config.option, Config.map(Option.getOrUndefined)),
+  remember: Config.all({
+    name: Config.string("REMEMBER_COOKIE_NAME").pipe(Config.withDefault("remember_token")),
+    duration: Config.duration("REMEMBER_COOKIE_DURATION").pipe(Config.withDefault(Duration.days(365))),
+    path: Config.string("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
+    domain: optional(Config.string("REMEMBER_COOKIE_DOMAIN")),
+    secure: optional(Config.boolean("REMEMBER_COOKIE_SECURE")),
+    sameSite: Config.literal("lax", "strict", "none")("REMEMBER_COOKIE_SAMESITE").pipe(Config.withDefault("lax")),
+    refreshEachRequest: Config.boolean("REMEMBER_COOKIE_REFRESH_EACH_REQUEST").pipe(Config.withDefault(false))
+  }),
   csrf: Config.all({
+    enabled: Config.boolean("CSRF_ENABLED").pipe(Config.withDefault(true)),
     trustedOrigins: Config.array(Config.string(), "CSRF_TRUSTED_ORIGINS").pipe(Config.withDefault([]))
   })
 })

@@ -19,6 +19,8 @@ import * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
 
 /**
+ * What an in-memory test session starts with.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -37,6 +37,8 @@ export const RememberToken = Schema.Struct({
 export interface RememberToken extends Schema.Schema.Type<typeof RememberToken> {}
 
 /**
+ * Why a remember cookie was not accepted; the request is then anonymous and the cookie cleared.
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -49,6 +51,8 @@ export class RememberCookieError extends Data.TaggedError("RememberCookieError")
 }
 
 /**
+ * Encodes remember tokens into cookie values and back, checking signature and expiry.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,6 +68,8 @@ const decodeToken = Schema.decodeUnknownEither(Schema.parseJson(RememberToken))
 const encodeToken = Schema.encodeSync(Schema.parseJson(RememberToken))
 
 /**
+ * Builds the remember-cookie codec: HMAC-SHA256 with a key derived for this purpose, naming its key.
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -12,6 +12,8 @@ import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
 /**
+ * Finds the user of a request from the request itself, or `None`.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -16,6 +16,8 @@ import type { Flash } from "./SessionCookie.js"
 import type { UserLoaderError } from "./UserLoader.js"
 
 /**
+ * Marks session services.
+ *
  * @since 0.1.0
  * @category type ids
  */

@@ -83,6 +83,8 @@ export class SessionCookieError extends Data.TaggedError("SessionCookieError")<{
 }
 
 /**
+ * A session read from a cookie.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -93,6 +95,8 @@ export interface Decoded {
 }
 
 /**
+ * Encodes sessions into cookie values and back, checking signature (or encryption) and expiry.
+ *
  * @since 0.1.0
  * @category models
  */
@@ -102,6 +106,8 @@ export interface Codec {
 }
 
 /**
+ * The keys and lifetime of a session cookie codec.
+ *
  * @since 0.1.0
  * @category models
  */

@@ -1,0 +1,14 @@
+// Flask's "'Flask' object has no attribute 'login_manager'": the middleware is there, the LoginManager Layer is not.
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Layer } from "effect"
+import { LoginManager } from "effect-login"
+import { createServer } from "node:http"
+import { router } from "../pass/app.js"
+
+const ServerLive = HttpServer.serve(LoginManager.middleware(router)).pipe(
+  Layer.provide(NodeHttpServer.layer(createServer, { port: 0 }))
+)
+
+// @expect-error Type 'LoginManager' is not assignable to type 'never'
+NodeRuntime.runMain(Layer.launch(ServerLive))
