@@ -5,10 +5,22 @@
  * that `HttpApiClient` decodes.
  *
  * ```ts
- * const Api = HttpApi.make("api").add(
- *   HttpApiGroup.make("me").add(HttpApiEndpoint.get("me", "/me").addSuccess(User)).middleware(HttpApiLogin.LoginRequired)
- * )
- * // implementation: Layer.provide(HttpApiLogin.layer)
+ * import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+ * import { Effect, Layer, Schema } from "effect"
+ * import { HttpApiLogin, UserLoader } from "effect-login"
+ *
+ * interface User { readonly id: string; readonly name: string }
+ * const { AuthenticatedUser } = UserLoader.make({ id: (user: User) => user.id })
+ *
+ * class Api extends HttpApi.make("api").add(
+ *   HttpApiGroup.make("me")
+ *     .add(HttpApiEndpoint.get("me", "/me").addSuccess(Schema.String))
+ *     .middleware(HttpApiLogin.LoginRequired)
+ * ) {}
+ *
+ * export const MeLive = HttpApiBuilder.group(Api, "me", (handlers) =>
+ *   handlers.handle("me", () => Effect.map(AuthenticatedUser, (user) => user.name))
+ * ).pipe(Layer.provide(HttpApiLogin.layer))
  * ```
  *
  * @since 0.1.0

@@ -7,7 +7,17 @@
  * served Layer, which then does not compile.
  *
  * ```ts
- * const Protected = HttpLayerRouter.add("GET", "/me", me).pipe(Layer.provide(LayerRouterLogin.LoginRequired.layer))
+ * import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ * import { LayerRouterLogin, UserLoader } from "effect-login"
+ *
+ * interface User { readonly id: string; readonly name: string }
+ * const { AuthenticatedUser } = UserLoader.make({ id: (user: User) => user.id })
+ *
+ * const me = Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.name))
+ * export const Protected = HttpLayerRouter.add("GET", "/me", me).pipe(
+ *   Layer.provide(LayerRouterLogin.LoginRequiredMiddleware.layer)
+ * )
  * ```
  *
  * @since 0.1.0

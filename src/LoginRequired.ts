@@ -31,7 +31,15 @@ export const currentLoginView: FiberRef.FiberRef<Option.Option<string | null>> =
  * login view (Flask's blueprint login views); `null` answers them with 401.
  *
  * ```ts
- * const admin = adminRouter.pipe(HttpRouter.use(LoginRequired.withLoginView("/admin/login")))
+ * import { HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { LoginRequired, loginRequired } from "effect-login"
+ *
+ * export const admin = HttpRouter.empty.pipe(
+ *   HttpRouter.get("/admin", Effect.succeed(HttpServerResponse.text("admin"))),
+ *   HttpRouter.use(loginRequired),
+ *   HttpRouter.use(LoginRequired.withLoginView("/admin/login"))
+ * )
  * ```
  *
  * @since 0.1.0

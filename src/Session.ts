@@ -136,6 +136,7 @@ export interface Key<A> {
  *
  * const Cart = Session.key("cart", Schema.Array(Schema.String))
  * // yield* Cart.set(["apple"]); const cart = yield* Cart.get
+ * export { Cart }
  * ```
  *
  * @since 0.1.0

@@ -1,17 +1,20 @@
 /**
- * Every TypeScript block in README.md and docs/ is type-checked: each one is
- * preceded by `<!-- example: <file> -->` and must appear verbatim in that
- * file, which `npm run check` compiles.
+ * Every TypeScript block in the docs is type-checked. In README.md and the
+ * guide, each one is preceded by `<!-- example: <file> -->` and must appear
+ * verbatim in that file, which `npm run check` compiles. The examples in the
+ * JSDoc (which docs/api shows) are compiled here. docs/api's signature blocks
+ * are generated from the compiled sources (test/api-docs.test.ts).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
+import ts from "typescript"
 
 const root = path.resolve(import.meta.dirname, "..")
 const markdown = [
   "README.md",
   ...fs.readdirSync(path.join(root, "docs"), { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".md"))
+    .filter((file) => file.endsWith(".md") && !file.startsWith("api"))
     .map((file) => path.join("docs", file))
 ]
 
@@ -27,4 +30,32 @@ describe("code blocks in the docs", () => {
       }
     })
   }
+})
+
+describe("examples in the JSDoc", () => {
+  it("compile", () => {
+    const dir = path.join(root, "node_modules/.cache/jsdoc-examples")
+    fs.rmSync(dir, { recursive: true, force: true })
+    fs.mkdirSync(dir, { recursive: true })
+    const files: Array<string> = []
+    for (const file of fs.readdirSync(path.join(root, "src")).filter((f) => f.endsWith(".ts"))) {
+      const text = fs.readFileSync(path.join(root, "src", file), "utf8")
+      for (const [i, match] of [...text.matchAll(/^ \* ```ts\n((?:^ \*.*\n)*?)^ \* ```$/gm)].entries()) {
+        const code = match[1]!.split("\n").map((line) => line.replace(/^ \* ?/, "")).join("\n")
+        const out = path.join(dir, `${file.slice(0, -3)}-${i}.ts`)
+        fs.writeFileSync(out, code)
+        files.push(out)
+      }
+    }
+    assert.isAbove(files.length, 4)
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => undefined
+    })!
+    const program = ts.createProgram(files, { ...config.options, noUnusedLocals: false })
+    const errors = ts.getPreEmitDiagnostics(program).map((d) =>
+      `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+    )
+    assert.deepStrictEqual(errors, [])
+  })
 })
