@@ -118,10 +118,13 @@ const AuthLive = HttpApiBuilder.group(Api, "auth", (handlers) =>
           return yield* new InvalidCredentials({ message: "Invalid credentials" })
         }
         // A login cookie of a few hundred bytes cannot exceed the 4 KB limit: a defect if it did.
-        yield* Effect.orDie(login(account.user))
+        yield* login(account.user).pipe(
+          Effect.catchTag("SessionTooLarge", Effect.die),
+          HttpApiLogin.orServiceUnavailable
+        )
         return account.user
       }))
-    .handle("logout", () => Session.logout))
+    .handle("logout", () => HttpApiLogin.orServiceUnavailable(Session.logout)))
 
 const MeLive = HttpApiBuilder.group(Api, "me", (handlers) => handlers.handle("me", () => AuthenticatedUser))
 

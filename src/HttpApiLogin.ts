@@ -34,12 +34,15 @@ import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import * as Record from "effect/Record"
 import * as Schema from "effect/Schema"
 import * as CurrentUser from "./CurrentUser.js"
 import * as LoginEvents from "./LoginEvents.js"
 import * as LoginManager from "./LoginManager.js"
 import * as Session from "./Session.js"
+import type { SessionStoreError } from "./SessionStore.js"
+import type { UserLoaderError } from "./UserLoader.js"
 
 /**
  * The session cookie as an OpenAPI security scheme (`apiKey` in a cookie).
@@ -99,7 +102,24 @@ export class ServiceUnavailable extends Schema.TaggedError<ServiceUnavailable>(
  */
 export const authentication = <const Security extends Record<string, HttpApiSecurity.HttpApiSecurity>>(
   security: Security
-) => ({ provides: Session.Session, security }) as const
+) => ({ provides: Session.Session, failure: ServiceUnavailable, security }) as const
+
+/**
+ * Answers a failing user store or session store with `ServiceUnavailable`
+ * (503), the error endpoints behind these middleware declare: for handlers
+ * that log in or out, or read the session.
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const orServiceUnavailable = <A, E, R>(
+  self: Effect.Effect<A, E, R>
+): Effect.Effect<A, Exclude<E, UserLoaderError | SessionStoreError> | ServiceUnavailable, R> =>
+  Effect.catchIf(
+    self,
+    (error) => Predicate.isTagged(error, "UserLoaderError") || Predicate.isTagged(error, "SessionStoreError"),
+    () => Effect.fail(new ServiceUnavailable({ message: "The user or session store is unavailable" }))
+  ) as Effect.Effect<A, Exclude<E, UserLoaderError | SessionStoreError> | ServiceUnavailable, R>
 
 /**
  * The options of a login-required middleware tag: it provides
@@ -201,9 +221,7 @@ const sessionOfRequest = Effect.flatMap(
 
 const authenticated = (session: Session.Session) =>
   Effect.flatMap(
-    session.authenticated.pipe(
-      Effect.catchTag("UserLoaderError", () => new ServiceUnavailable({ message: "The user store is unavailable" }))
-    ),
+    orServiceUnavailable(session.authenticated),
     (user) =>
       Option.isSome(user)
         ? Effect.succeed(user)
@@ -220,7 +238,7 @@ const publish = (event: LoginEvents.LoginEvent) =>
  * @since 0.1.0
  * @category layers
  */
-export const layerAuthentication = <I, S extends Handlers<Session.Session, never>>(
+export const layerAuthentication = <I, S extends Handlers<Session.Session, ServiceUnavailable>>(
   tag: SecurityTag<I, S>
 ): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> => implement(tag, () => sessionOfRequest)
 

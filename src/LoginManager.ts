@@ -23,11 +23,13 @@ import * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
 import * as crypto from "./internal/crypto.js"
+import * as persistence from "./internal/persistence.js"
 import * as internal from "./internal/session.js"
 import * as LoginEvents from "./LoginEvents.js"
 import * as RememberCookie from "./RememberCookie.js"
 import * as Session from "./Session.js"
 import * as SessionCookie from "./SessionCookie.js"
+import * as SessionStore from "./SessionStore.js"
 import { UserLoader } from "./UserLoader.js"
 
 /**
@@ -65,7 +67,7 @@ export interface LoginManager {
   readonly issueSessionCookie: (
     user: unknown,
     options?: { readonly fresh?: boolean | undefined }
-  ) => Effect.Effect<Cookies.Cookie>
+  ) => Effect.Effect<Cookies.Cookie, SessionStore.SessionStoreError>
 }
 
 /**
@@ -254,6 +256,41 @@ const checkSecret = (name: string, secret: Redacted.Redacted): string | undefine
  */
 export const make = (
   options: Options
+): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents> => makeWith(options, undefined)
+
+/**
+ * Server-side sessions: where they live (the `SessionStore` service) and when
+ * they expire.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoreOptions extends Options {
+  readonly expiry?: SessionStore.ExpiryOptions | undefined
+}
+
+/**
+ * Builds the login manager with sessions in the `SessionStore`: the cookie
+ * carries only a random id. Fails when the expiry policy does not hold
+ * together (a touch interval shorter than the idle timeout, an idle timeout
+ * not longer than the absolute one).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeStore = (
+  options: StoreOptions
+): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents | SessionStore.SessionStore> =>
+  Effect.flatMap(SessionStore.SessionStore, (store) => {
+    const policy = SessionStore.expiryPolicy(options.expiry)
+    return Either.isLeft(policy)
+      ? new LoginConfigError({ message: `Invalid session expiry: ${policy.left}` })
+      : makeWith(options, { store, policy: policy.right })
+  })
+
+const makeWith = (
+  options: Options,
+  server: { readonly store: SessionStore.SessionStore; readonly policy: SessionStore.ExpiryPolicy } | undefined
 ): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
   Effect.gen(function*() {
     const loader = yield* UserLoader
@@ -304,12 +341,18 @@ export const make = (
     const flash = (message: FlashMessage | null | undefined, fallback: string) =>
       message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
 
+    const settings = { name: cookieName, options: cookieOptions }
     const config: internal.Config = {
       cookieName,
-      cookieOptions,
+      persistence: server === undefined
+        ? persistence.cookie(settings, SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge }))
+        : persistence.store(
+          { ...settings, persistent: cookie.persistent === true },
+          server.store,
+          server.policy
+        ),
       loader,
       events,
-      codec: SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge }),
       remember: {
         name: rememberName,
         options: rememberOptions,
@@ -341,18 +384,20 @@ export const make = (
     return LoginManager.of({
       [TypeId]: TypeId,
       issueSessionCookie: (user, issue) =>
-        Effect.map(Clock.currentTimeMillis, (now) => {
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
           const fresh = issue?.fresh ?? true
           const stamp = loader.securityStamp?.(user)
-          const value = config.codec.encode({
-            id: crypto.randomToken(16),
-            userId: loader.id(user),
-            fresh,
-            ...(fresh ? { freshAt: now } : {}),
-            ...(stamp === undefined ? {} : { stamp: config.stampHash(stamp) }),
-            issuedAt: now
-          })
-          return Cookies.unsafeMakeCookie(cookieName, value, cookieOptions)
+          return Effect.map(
+            config.persistence.issue({
+              id: crypto.randomToken(16),
+              userId: loader.id(user),
+              fresh,
+              ...(fresh ? { freshAt: now } : {}),
+              ...(stamp === undefined ? {} : { stamp: config.stampHash(stamp) }),
+              issuedAt: now
+            }, now),
+            (value) => Cookies.unsafeMakeCookie(cookieName, value, cookieOptions)
+          )
         }),
       sessionFor: (request) =>
         Effect.suspend(() => {
@@ -362,12 +407,25 @@ export const make = (
           const session = new internal.SessionImpl(config, request)
           sessions.set(key, session)
           return Effect.as(
-            HttpApp.appendPreResponseHandler((_request, response) => Effect.sync(() => session.commit(response))),
+            HttpApp.appendPreResponseHandler((_request, response) => session.commit(response)),
             session
           )
         })
     })
   })
+
+/**
+ * The Layer of a login manager with server-side sessions, in the
+ * `SessionStore` the application provides (`SessionStore.layerMemory`,
+ * `SessionStore.layerKeyValueStore`, `RedisStore.layer`).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerStore = (
+  options: StoreOptions
+): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader | SessionStore.SessionStore> =>
+  Layer.effect(LoginManager, makeStore(options)).pipe(Layer.provideMerge(LoginEvents.layer))
 
 /**
  * Identifies the client for session protection: a hash of its IP and

@@ -14,6 +14,7 @@ import { dual } from "effect/Function"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
 import * as Session from "./Session.js"
+import type { SessionStoreError } from "./SessionStore.js"
 import type { UserLoaderError } from "./UserLoader.js"
 
 /**
@@ -80,12 +81,12 @@ export const needsRefresh: Effect.Effect<HttpServerResponse.HttpServerResponse, 
 
 type Guarded<A, E, R, Provided> = Effect.Effect<
   A | HttpServerResponse.HttpServerResponse,
-  E | UserLoaderError,
+  E | UserLoaderError | SessionStoreError,
   Exclude<R, Provided> | Session.Session | HttpServerRequest.HttpServerRequest
 >
 
 const guard = <A, E, R, Provided>(
-  check: (session: Session.Session) => Effect.Effect<boolean>,
+  check: (session: Session.Session) => Effect.Effect<boolean, SessionStoreError>,
   provide: (user: unknown) => Effect.Effect<A, E, Exclude<R, Provided>>,
   refuse: (session: Session.Session) => Effect.Effect<HttpServerResponse.HttpServerResponse>
 ): Guarded<A, E, R, Provided> =>

@@ -17,6 +17,7 @@ import type * as CurrentUser from "./CurrentUser.js"
 import * as testSession from "./internal/testSession.js"
 import * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
+import type { SessionStoreError } from "./SessionStore.js"
 
 /**
  * What an in-memory test session starts with.
@@ -68,7 +69,7 @@ export const layerUser: <User>(
 export const sessionCookie = (
   user: unknown,
   options?: { readonly fresh?: boolean | undefined }
-): Effect.Effect<Cookies.Cookie, never, LoginManager.LoginManager> =>
+): Effect.Effect<Cookies.Cookie, SessionStoreError, LoginManager.LoginManager> =>
   Effect.flatMap(LoginManager.LoginManager, (manager) => manager.issueSessionCookie(user, options))
 
 /**
@@ -83,7 +84,7 @@ export const sessionCookie = (
 export const loggedInClient = (
   user: unknown,
   options?: { readonly fresh?: boolean | undefined }
-): Effect.Effect<HttpClient.HttpClient, never, HttpClient.HttpClient | LoginManager.LoginManager> =>
+): Effect.Effect<HttpClient.HttpClient, SessionStoreError, HttpClient.HttpClient | LoginManager.LoginManager> =>
   Effect.gen(function*() {
     const cookie = yield* sessionCookie(user, options)
     const jar = yield* Ref.make(Cookies.setCookie(Cookies.empty, cookie))

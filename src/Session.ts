@@ -13,6 +13,7 @@ import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type { Flash } from "./SessionCookie.js"
+import type { SessionStoreError } from "./SessionStore.js"
 import type { UserLoaderError } from "./UserLoader.js"
 
 /**
@@ -60,26 +61,35 @@ export interface LoginOptions {
 export interface Session {
   readonly [TypeId]: TypeId
   /** The logged-in user, loaded at most once per request. */
-  readonly user: Effect.Effect<Option.Option<unknown>, UserLoaderError>
+  readonly user: Effect.Effect<Option.Option<unknown>, UserLoaderError | SessionStoreError>
   /** The user when logged in and active (Flask-Login's `is_authenticated`). */
-  readonly authenticated: Effect.Effect<Option.Option<unknown>, UserLoaderError>
+  readonly authenticated: Effect.Effect<Option.Option<unknown>, UserLoaderError | SessionStoreError>
   /** Logs `user` in: `false` (and no change) when the user is inactive and the login is not forced. */
-  readonly login: (user: unknown, options?: LoginOptions) => Effect.Effect<boolean, SessionTooLarge>
+  readonly login: (user: unknown, options?: LoginOptions) => Effect.Effect<boolean, SessionTooLarge | SessionStoreError>
   /** Logs out, keeping the application's data. Harmless when nobody is logged in. */
-  readonly logout: Effect.Effect<void>
+  readonly logout: Effect.Effect<void, SessionStoreError>
   /** Marks the login fresh again, after the user re-entered their password. */
-  readonly confirmLogin: Effect.Effect<void, UserLoaderError>
+  readonly confirmLogin: Effect.Effect<void, UserLoaderError | SessionStoreError>
   /** True when the user entered their credentials in this session (recently enough, with `freshMaxAge`). */
-  readonly isFresh: Effect.Effect<boolean>
+  readonly isFresh: Effect.Effect<boolean, SessionStoreError>
   /** True when the request carries a valid remember-me cookie of the current user. */
-  readonly isRemembered: Effect.Effect<boolean, UserLoaderError>
-  readonly get: (key: string) => Effect.Effect<Option.Option<unknown>>
-  readonly set: (key: string, value: unknown) => Effect.Effect<void, SessionTooLarge>
-  readonly remove: (key: string) => Effect.Effect<void>
-  readonly flash: (message: string, category: string) => Effect.Effect<void, SessionTooLarge>
-  readonly takeFlashes: Effect.Effect<ReadonlyArray<Flash>>
+  readonly isRemembered: Effect.Effect<boolean, UserLoaderError | SessionStoreError>
+  readonly get: (key: string) => Effect.Effect<Option.Option<unknown>, SessionStoreError>
+  readonly set: (key: string, value: unknown) => Effect.Effect<void, SessionTooLarge | SessionStoreError>
+  readonly remove: (key: string) => Effect.Effect<void, SessionStoreError>
+  readonly flash: (message: string, category: string) => Effect.Effect<void, SessionTooLarge | SessionStoreError>
+  readonly takeFlashes: Effect.Effect<ReadonlyArray<Flash>, SessionStoreError>
   /** Takes the `next` that the unauthorized flow stored, with `useSessionForNext`. */
-  readonly takeNext: Effect.Effect<Option.Option<string>>
+  readonly takeNext: Effect.Effect<Option.Option<string>, SessionStoreError>
+  /** The sessions of the logged-in user (all of them with a store; this one with the cookie). */
+  readonly listSessions: Effect.Effect<ReadonlyArray<SessionInfo>, SessionStoreError>
+  /** Ends the user's other sessions (with a store); returns how many. */
+  readonly logoutOtherDevices: Effect.Effect<number, SessionStoreError>
+  /**
+   * Ends every session of the user (with a store) and logs out; returns how
+   * many others ended. With the cookie store, change the user's security stamp.
+   */
+  readonly logoutEverywhere: Effect.Effect<number, SessionStoreError>
   /**
    * The answer to an anonymous request on a route that requires a login, sent
    * to `loginView` (`null`: answer 401; `undefined`: the configured view).
@@ -87,6 +97,20 @@ export interface Session {
   readonly unauthorized: (loginView?: string | null | undefined) => Effect.Effect<HttpServerResponse.HttpServerResponse>
   /** The answer to a stale login on a route that requires a fresh one. */
   readonly needsRefresh: Effect.Effect<HttpServerResponse.HttpServerResponse>
+}
+
+/**
+ * One of the user's sessions, as `listSessions` shows them.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SessionInfo {
+  /** This request's session. */
+  readonly current: boolean
+  readonly createdAt: number
+  /** When it ends unless used; unknown for a cookie session. */
+  readonly expiresAt: number | undefined
 }
 
 /**
@@ -121,9 +145,9 @@ export class SessionTooLarge extends Schema.TaggedError<SessionTooLarge>("effect
 export interface Key<A> {
   readonly name: string
   /** The value, or `None` when absent or no longer decodable by the schema. */
-  readonly get: Effect.Effect<Option.Option<A>, never, Session>
-  readonly set: (value: A) => Effect.Effect<void, SessionTooLarge | ParseResult.ParseError, Session>
-  readonly remove: Effect.Effect<void, never, Session>
+  readonly get: Effect.Effect<Option.Option<A>, SessionStoreError, Session>
+  readonly set: (value: A) => Effect.Effect<void, SessionTooLarge | SessionStoreError | ParseResult.ParseError, Session>
+  readonly remove: Effect.Effect<void, SessionStoreError, Session>
 }
 
 /**
@@ -162,7 +186,10 @@ export const key = <A, I>(name: string, schema: Schema.Schema<A, I>): Key<A> => 
  * @since 0.1.0
  * @category accessors
  */
-export const flash = (message: string, category = "message"): Effect.Effect<void, SessionTooLarge, Session> =>
+export const flash = (
+  message: string,
+  category = "message"
+): Effect.Effect<void, SessionTooLarge | SessionStoreError, Session> =>
   Effect.flatMap(Session, (session) => session.flash(message, category))
 
 /**
@@ -171,7 +198,7 @@ export const flash = (message: string, category = "message"): Effect.Effect<void
  * @since 0.1.0
  * @category accessors
  */
-export const takeFlashes: Effect.Effect<ReadonlyArray<Flash>, never, Session> = Effect.flatMap(
+export const takeFlashes: Effect.Effect<ReadonlyArray<Flash>, SessionStoreError, Session> = Effect.flatMap(
   Session,
   (session) => session.takeFlashes
 )
@@ -183,7 +210,10 @@ export const takeFlashes: Effect.Effect<ReadonlyArray<Flash>, never, Session> = 
  * @since 0.1.0
  * @category accessors
  */
-export const logout: Effect.Effect<void, never, Session> = Effect.flatMap(Session, (session) => session.logout)
+export const logout: Effect.Effect<void, SessionStoreError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.logout
+)
 
 /**
  * Makes the current login fresh again (Flask's `confirm_login`), typically
@@ -192,7 +222,7 @@ export const logout: Effect.Effect<void, never, Session> = Effect.flatMap(Sessio
  * @since 0.1.0
  * @category accessors
  */
-export const confirmLogin: Effect.Effect<void, UserLoaderError, Session> = Effect.flatMap(
+export const confirmLogin: Effect.Effect<void, UserLoaderError | SessionStoreError, Session> = Effect.flatMap(
   Session,
   (session) => session.confirmLogin
 )
@@ -204,7 +234,7 @@ export const confirmLogin: Effect.Effect<void, UserLoaderError, Session> = Effec
  * @since 0.1.0
  * @category accessors
  */
-export const isRemembered: Effect.Effect<boolean, UserLoaderError, Session> = Effect.flatMap(
+export const isRemembered: Effect.Effect<boolean, UserLoaderError | SessionStoreError, Session> = Effect.flatMap(
   Session,
   (session) => session.isRemembered
 )
@@ -217,7 +247,7 @@ export const isRemembered: Effect.Effect<boolean, UserLoaderError, Session> = Ef
  * @since 0.1.0
  * @category accessors
  */
-export const takeNext: Effect.Effect<Option.Option<string>, never, Session> = Effect.flatMap(
+export const takeNext: Effect.Effect<Option.Option<string>, SessionStoreError, Session> = Effect.flatMap(
   Session,
   (session) => session.takeNext
 )
@@ -229,4 +259,44 @@ export const takeNext: Effect.Effect<Option.Option<string>, never, Session> = Ef
  * @since 0.1.0
  * @category accessors
  */
-export const isFresh: Effect.Effect<boolean, never, Session> = Effect.flatMap(Session, (session) => session.isFresh)
+export const isFresh: Effect.Effect<boolean, SessionStoreError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.isFresh
+)
+
+/**
+ * The logged-in user's sessions: all of them with a server-side store (each
+ * with when it began and when it ends unless used), this one with the cookie.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const listSessions: Effect.Effect<ReadonlyArray<SessionInfo>, SessionStoreError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.listSessions
+)
+
+/**
+ * "Log out other devices": ends the user's other sessions (server-side
+ * stores), on every instance at their next request. Returns how many.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const logoutOtherDevices: Effect.Effect<number, SessionStoreError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.logoutOtherDevices
+)
+
+/**
+ * "Log out everywhere": ends every session of the user (server-side stores)
+ * and logs this one out. With the cookie store, sessions cannot be deleted:
+ * change the user's security stamp instead (`UserLoader.make`).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const logoutEverywhere: Effect.Effect<number, SessionStoreError, Session> = Effect.flatMap(
+  Session,
+  (session) => session.logoutEverywhere
+)

@@ -17,6 +17,7 @@ import * as CurrentUser from "./CurrentUser.js"
 import * as testSession from "./internal/testSession.js"
 import type * as RequestLoader from "./RequestLoader.js"
 import * as Session from "./Session.js"
+import type * as SessionStore from "./SessionStore.js"
 
 /**
  * What `LoginManager` needs to know about users, for any user type.
@@ -79,7 +80,11 @@ export interface Users<User> {
    * The user of this request, or `Anonymous`. Loaded lazily, at most once per
    * request: a route that never asks costs no loader call.
    */
-  readonly CurrentUser: Effect.Effect<CurrentUser.Anonymous | User, UserLoaderError, Session.Session>
+  readonly CurrentUser: Effect.Effect<
+    CurrentUser.Anonymous | User,
+    UserLoaderError | SessionStore.SessionStoreError,
+    Session.Session
+  >
   /** The logged-in user, provided by `loginRequired`; never anonymous. */
   readonly AuthenticatedUser: Context.Tag<CurrentUser.AuthenticatedUser, User>
   /** The user of a fresh login, provided by `freshLoginRequired` only. */
@@ -92,7 +97,7 @@ export interface Users<User> {
   readonly login: (
     user: User,
     options?: Session.LoginOptions
-  ) => Effect.Effect<boolean, Session.SessionTooLarge, Session.Session>
+  ) => Effect.Effect<boolean, Session.SessionTooLarge | SessionStore.SessionStoreError, Session.Session>
   /**
    * The `UserLoader` Layer. `load` (and each request loader) may fail with any
    * error or need any service: failures become {@link UserLoaderError}.
@@ -167,7 +172,7 @@ export const make = <User>(options: {
     CurrentUser: Effect.flatMap(
       Session.Session,
       (session) => Effect.map(session.user, Option.getOrElse(() => CurrentUser.anonymous))
-    ) as Effect.Effect<CurrentUser.Anonymous | User, UserLoaderError, Session.Session>,
+    ) as Users<User>["CurrentUser"],
     isAuthenticated,
     login: (user, loginOptions) => Effect.flatMap(Session.Session, (session) => session.login(user, loginOptions)),
     layer: (load, layerOptions) =>

@@ -69,6 +69,13 @@ export * as LoginTest from "./LoginTest.js"
 export * as RememberCookie from "./RememberCookie.js"
 
 /**
+ * A session store in Redis.
+ *
+ * @since 0.1.0
+ */
+export * as RedisStore from "./RedisStore.js"
+
+/**
  * Request loaders: API keys, bearer tokens.
  *
  * @since 0.1.0
@@ -95,6 +102,13 @@ export * as Session from "./Session.js"
  * @since 0.1.0
  */
 export * as SessionCookie from "./SessionCookie.js"
+
+/**
+ * Server-side sessions: the store service, memory and KeyValueStore stores.
+ *
+ * @since 0.1.0
+ */
+export * as SessionStore from "./SessionStore.js"
 
 /**
  * The application's user loader and typed login API.

@@ -28,10 +28,12 @@ import * as LoginEvents from "../LoginEvents.js"
 import type * as RememberCookie from "../RememberCookie.js"
 import * as SafeRedirect from "../SafeRedirect.js"
 import * as Session from "../Session.js"
-import * as SessionCookie from "../SessionCookie.js"
+import type * as SessionCookie from "../SessionCookie.js"
+import type { SessionStoreError } from "../SessionStore.js"
 import type * as UserLoader from "../UserLoader.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as crypto from "./crypto.js"
+import * as persistence from "./persistence.js"
 
 /** @internal */
 export interface Flash {
@@ -46,8 +48,8 @@ export interface Flash {
  */
 export interface Config {
   readonly cookieName: string
-  readonly cookieOptions: Cookies.Cookie["options"]
-  readonly codec: SessionCookie.Codec
+  /** Where sessions live: in the cookie, or in a store. */
+  readonly persistence: persistence.Persistence
   readonly loader: UserLoader.UserLoader
   readonly events: PubSub.PubSub<LoginEvents.LoginEvent>
   readonly remember: {
@@ -87,10 +89,10 @@ type RememberToken = RememberCookie.RememberToken
 // 128 bits: the session identity only has to be unique, the MAC makes it unforgeable.
 const newId = () => crypto.randomToken(16)
 
-const isEmpty = (data: SessionData): boolean =>
-  data.userId === undefined && data.next === undefined &&
-  (data.flashes === undefined || data.flashes.length === 0) &&
-  (data.data === undefined || Object.keys(data.data).length === 0)
+const isEmpty = persistence.isEmpty
+
+/** A change to the session, kept as a function so that it can be applied again over a concurrent write. */
+type Mutation = (data: SessionData | undefined, now: number) => SessionData | undefined
 
 /** Drops what belongs to the login (Flask-Login's SESSION_KEYS), keeps the application's data. */
 const withoutLogin = ({ client: _c, fresh: _f, freshAt: _a, next: _n, stamp: _s, userId: _u, ...rest }: SessionData) =>
@@ -133,18 +135,25 @@ const fromFlask = (flask: FlaskCompat.FlaskSession, now: number): SessionData =>
 export class SessionImpl implements Session.Session {
   readonly [Session.TypeId]: Session.TypeId = Session.TypeId
 
+  private readonly handle: persistence.Handle
   private loaded = false
+  private loading: Deferred.Deferred<SessionData | undefined, SessionStoreError> | undefined = undefined
+  /** When the session was read: the time of this request's changes. */
+  private loadedAt = 0
   private data: SessionData | undefined = undefined
   /** A session cookie came with the request (valid or not). */
   private presented = false
   /** It was not valid: it must be cleared even if nothing else changes. */
   private invalid = false
   private dirty = false
-  /** The cookie value of `data` when it was computed by a size check. */
-  private encoded: string | undefined = undefined
+  /** The session gets a new identity: login, logout, restored or migrated logins. */
+  private rotate = false
+  private readonly mutations: Array<Mutation> = []
 
   private resolved: Option.Option<unknown> | undefined = undefined
-  private pending: Deferred.Deferred<Option.Option<unknown>, UserLoader.UserLoaderError> | undefined = undefined
+  private pending:
+    | Deferred.Deferred<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError>
+    | undefined = undefined
   /** The user came from a request loader: not in the session, never fresh. */
   private fromRequest = false
   /** The session was read from a Flask cookie in this request: it has no stamp or client yet. */
@@ -157,15 +166,24 @@ export class SessionImpl implements Session.Session {
     | { readonly _tag: "Clear" }
     | undefined = undefined
 
-  constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {}
+  constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {
+    this.handle = config.persistence.open(request)
+  }
 
   // --- The session cookie ----------------------------------------------------
 
-  private readonly state: Effect.Effect<SessionData | undefined> = Effect.suspend(() =>
-    this.loaded
-      ? Effect.succeed(this.data)
-      : this.verifyOrigin.pipe(Effect.zipRight(Clock.currentTimeMillis), Effect.flatMap((now) => this.decode(now)))
-  )
+  private readonly state: Effect.Effect<SessionData | undefined, SessionStoreError> = Effect.suspend(() => {
+    if (this.loaded) return Effect.succeed(this.data)
+    // Concurrent fibers of one request share one read.
+    if (this.loading !== undefined) return Deferred.await(this.loading)
+    const loading = Deferred.unsafeMake<SessionData | undefined, SessionStoreError>(FiberId.none)
+    this.loading = loading
+    const read = this.verifyOrigin.pipe(
+      Effect.zipRight(Clock.currentTimeMillis),
+      Effect.flatMap((now) => this.decode(now))
+    )
+    return Effect.intoDeferred(read, loading).pipe(Effect.zipRight(Deferred.await(loading)))
+  })
 
   /**
    * CSRF: a state-changing request that carries our cookies must come from this
@@ -194,57 +212,51 @@ export class SessionImpl implements Session.Session {
     })
   })
 
-  private decode(now: number): Effect.Effect<SessionData | undefined> {
-    this.loaded = true
-    const raw = cookieHeader.readCookie(this.request.headers.cookie, this.config.cookieName)
-    if (raw === undefined) return Effect.succeed(undefined)
-    this.presented = true
-    const result = raw === cookieHeader.duplicate
-      ? Either.left(new SessionCookie.SessionCookieError({ reason: "Duplicated" }))
-      : this.config.codec.decode(raw, now)
-    if (Either.isLeft(result)) {
-      const flask = this.config.flask === undefined || raw === cookieHeader.duplicate
-        ? Option.none()
-        : FlaskCompat.decodeSessionCookie(raw, { ...this.config.flask, now })
-      if (Option.isSome(flask)) {
-        // Re-issued as ours on this response.
-        this.migrated = true
-        this.replace(fromFlask(flask.value, now))
-        return Effect.succeed(this.data)
+  private decode(now: number): Effect.Effect<SessionData | undefined, SessionStoreError> {
+    return Effect.flatMap(this.handle.load(now), (loaded) => {
+      this.loaded = true
+      this.loadedAt = now
+      this.presented = loaded.presented
+      if (loaded.rejected) {
+        const flask = this.config.flask === undefined || loaded.raw === undefined
+          ? Option.none()
+          : FlaskCompat.decodeSessionCookie(loaded.raw, { ...this.config.flask, now })
+        if (Option.isSome(flask)) {
+          // A Flask session: re-issued as ours on this response.
+          this.migrated = true
+          this.rotate = true
+          this.replace(() => fromFlask(flask.value, now))
+          return Effect.succeed(this.data)
+        }
+        this.invalid = true
+        return Effect.as(Effect.logDebug("effect-login: session cookie rejected"), undefined)
       }
-      this.invalid = true
-      return Effect.as(Effect.logDebug(result.left.message), undefined)
-    }
-    // Verified by a previous key: re-issue it under the current one.
-    this.dirty = result.right.stale
-    this.data = result.right.session
-    return Effect.succeed(this.data)
+      // Verified by a previous key: re-issue it under the current one.
+      this.dirty = loaded.stale
+      this.data = loaded.data
+      return Effect.succeed(this.data)
+    })
   }
 
-  /** Replaces the session with one that is never larger than a valid one. */
-  private replace(next: SessionData): void {
-    this.data = next
-    this.encoded = undefined
+  /** Changes the session; for changes that never make it larger than a valid one. */
+  private replace(mutation: Mutation): void {
+    this.data = mutation(this.data, this.loadedAt)
+    this.mutations.push(mutation)
     this.dirty = true
   }
 
-  /** Replaces the session, refusing a cookie that browsers would drop. */
-  private write(next: SessionData): Effect.Effect<void, Session.SessionTooLarge> {
-    const encoded = isEmpty(next) ? undefined : this.config.codec.encode(next)
-    const bytes = encoded === undefined ? 0 : this.config.cookieName.length + 1 + encoded.length
-    if (bytes > SessionCookie.maxCookieBytes) {
-      return Effect.fail(new Session.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes }))
-    }
-    this.replace(next)
-    this.encoded = encoded
-    return Effect.void
+  /** Changes the session, refusing a cookie that browsers would drop. */
+  private write(mutation: Mutation): Effect.Effect<void, Session.SessionTooLarge> {
+    const next = mutation(this.data, this.loadedAt)
+    return Effect.map(next === undefined ? Effect.void : this.handle.check(next), () => {
+      this.data = next
+      this.mutations.push(mutation)
+      this.dirty = true
+    })
   }
 
-  private update(f: (data: SessionData | undefined, now: number) => SessionData) {
-    return Effect.flatMap(
-      this.state,
-      (data) => Effect.flatMap(Clock.currentTimeMillis, (now) => this.write(f(data, now)))
-    )
+  private update(mutation: (data: SessionData | undefined, now: number) => SessionData) {
+    return Effect.flatMap(this.state, () => this.write(mutation))
   }
 
   private emit(event: LoginEvents.LoginEvent) {
@@ -253,39 +265,44 @@ export class SessionImpl implements Session.Session {
 
   // --- Who is the user -------------------------------------------------------
 
-  readonly user: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.suspend(() => {
-    if (this.resolved !== undefined) return Effect.succeed(this.resolved)
-    // Concurrent fibers of one request share one resolution.
-    if (this.pending !== undefined) return Deferred.await(this.pending)
-    const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError>(FiberId.none)
-    this.pending = pending
-    return Effect.intoDeferred(this.resolve, pending).pipe(Effect.zipRight(Deferred.await(pending)))
-  })
+  readonly user: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> = Effect
+    .suspend(() => {
+      if (this.resolved !== undefined) return Effect.succeed(this.resolved)
+      // Concurrent fibers of one request share one resolution.
+      if (this.pending !== undefined) return Deferred.await(this.pending)
+      const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError>(
+        FiberId.none
+      )
+      this.pending = pending
+      return Effect.intoDeferred(this.resolve, pending).pipe(Effect.zipRight(Deferred.await(pending)))
+    })
 
   readonly authenticated = Effect.map(this.user, (user) => Option.filter(user, (u) => this.config.loader.isActive(u)))
 
-  private readonly resolve: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.gen(
-    this,
-    function*() {
-      yield* this.emit(LoginEvents.LoginEvent.Accessed())
-      const data = yield* this.state
-      if (data?.userId !== undefined) {
-        const fromSession = yield* this.fromSession(data, data.userId)
-        if (fromSession !== undefined) return this.settle(fromSession)
-      }
-      const fromCookie = yield* this.fromRememberCookie
-      if (Option.isSome(fromCookie)) return this.settle(fromCookie)
-      for (const loader of this.config.loader.requestLoaders) {
-        const user = yield* loader.load(this.request)
-        if (Option.isSome(user)) {
-          this.fromRequest = true
-          yield* this.emit(LoginEvents.LoginEvent.LoadedFromRequest({ userId: this.config.loader.id(user.value) }))
-          return this.settle(user)
+  private readonly resolve: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> =
+    Effect
+      .gen(
+        this,
+        function*() {
+          yield* this.emit(LoginEvents.LoginEvent.Accessed())
+          const data = yield* this.state
+          if (data?.userId !== undefined) {
+            const fromSession = yield* this.fromSession(data, data.userId)
+            if (fromSession !== undefined) return this.settle(fromSession)
+          }
+          const fromCookie = yield* this.fromRememberCookie
+          if (Option.isSome(fromCookie)) return this.settle(fromCookie)
+          for (const loader of this.config.loader.requestLoaders) {
+            const user = yield* loader.load(this.request)
+            if (Option.isSome(user)) {
+              this.fromRequest = true
+              yield* this.emit(LoginEvents.LoginEvent.LoadedFromRequest({ userId: this.config.loader.id(user.value) }))
+              return this.settle(user)
+            }
+          }
+          return this.settle(Option.none())
         }
-      }
-      return this.settle(Option.none())
-    }
-  ).pipe(Effect.withSpan("effect-login/resolveUser"))
+      ).pipe(Effect.withSpan("effect-login/resolveUser"))
 
   private settle(user: Option.Option<unknown>): Option.Option<unknown> {
     // A login during the resolution wins over what was resolved.
@@ -304,21 +321,22 @@ export class SessionImpl implements Session.Session {
         // A migrated Flask login gets bound to this client and to the user's stamp now.
         const user = yield* this.config.loader.load(userId)
         if (Option.isNone(user)) return undefined
-        this.replace({ ...data, ...this.loginBinding(user.value) })
+        const binding = this.loginBinding(user.value)
+        this.replace((d) => d && { ...d, ...binding })
         return user
       }
       if (client !== undefined && data.client === undefined) {
         // Made without a client (protection was off, or `issueSessionCookie`): bound on first use.
-        this.replace({ ...data, client })
+        this.replace((d) => d && { ...d, client })
       } else if (client !== undefined && data.client !== client) {
         if (this.config.protection === "strong") {
-          this.replace(withoutLogin(data))
+          this.replace((d) => d && withoutLogin(d))
           this.remember = { _tag: "Clear" }
           yield* this.emit(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "strong" }))
           return Option.none()
         }
         // Basic: still logged in, but no longer fresh; written only when it changes.
-        if (data.fresh !== false) this.replace({ ...data, fresh: false })
+        if (data.fresh !== false) this.replace((d) => d && { ...d, fresh: false })
         yield* this.emit(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "basic" }))
       }
       const user = yield* this.config.loader.load(userId)
@@ -328,7 +346,7 @@ export class SessionImpl implements Session.Session {
       }
       // Deleted, or revoked: end the login rather than keep a dangling id
       // that a user created later with the same id would inherit.
-      if (this.data?.userId === userId) this.replace(withoutLogin(this.data))
+      if (this.data?.userId === userId) this.replace((d) => d?.userId === userId ? withoutLogin(d) : d)
       return undefined
     })
   }
@@ -379,19 +397,20 @@ export class SessionImpl implements Session.Session {
       // A restored login is a new session, not a fresh one; it is bound to this
       // client, so that strong protection does not end it on the next request.
       const now = yield* Clock.currentTimeMillis
-      const login = (kept: SessionData | { readonly id: string }): SessionData => ({
+      const binding = this.loginBinding(user.value)
+      const login = (kept: SessionData | { readonly id: string }, now: number): SessionData => ({
         ...kept,
         id: newId(),
         userId,
         fresh: false,
-        ...this.loginBinding(user.value),
+        ...binding,
         issuedAt: now
       })
-      const data = this.data === undefined ? undefined : withoutLogin(this.data)
+      this.rotate = true
       yield* Effect.catchTag(
-        this.write(login(data ?? { id: newId() })),
+        this.write((d, now) => login(d === undefined ? { id: newId() } : withoutLogin(d), now)),
         "SessionTooLarge",
-        () => Effect.sync(() => this.replace(login({ id: newId() })))
+        () => Effect.sync(() => this.replace((_, now) => login({ id: newId() }, now)))
       )
       if (incoming._tag === "Legacy") {
         // Replace the Flask cookie with a token of ours, which can expire and be revoked.
@@ -443,25 +462,30 @@ export class SessionImpl implements Session.Session {
 
   // --- Login, logout, freshness ----------------------------------------------
 
-  login(user: unknown, options?: Session.LoginOptions): Effect.Effect<boolean, Session.SessionTooLarge> {
+  login(
+    user: unknown,
+    options?: Session.LoginOptions
+  ): Effect.Effect<boolean, Session.SessionTooLarge | SessionStoreError> {
     const { loader } = this.config
     if (options?.force !== true && !loader.isActive(user)) return Effect.succeed(false)
     const userId = loader.id(user)
     return Effect.gen(this, function*() {
-      const data = yield* this.state
+      yield* this.state
       const now = yield* Clock.currentTimeMillis
       const fresh = options?.fresh ?? true
-      // Another user's data must not leak into this login; the same user keeps theirs.
-      const kept = data !== undefined && (data.userId === undefined || data.userId === userId) ? withoutLogin(data) : {}
-      yield* this.write({
-        ...kept,
+      const binding = this.loginBinding(user)
+      // Session fixation: a login is a new session identity.
+      this.rotate = true
+      yield* this.write((data, now) => ({
+        // Another user's data must not leak into this login; the same user keeps theirs.
+        ...(data !== undefined && (data.userId === undefined || data.userId === userId) ? withoutLogin(data) : {}),
         id: newId(),
         userId,
         fresh,
         ...(fresh ? { freshAt: now } : {}),
-        ...this.loginBinding(user),
+        ...binding,
         issuedAt: now
-      })
+      }))
       if (options?.remember === true) {
         const token = this.token(userId, user, now, options.duration)
         this.remember = { _tag: "Set", token, maxAgeMillis: token.duration }
@@ -476,7 +500,7 @@ export class SessionImpl implements Session.Session {
     })
   }
 
-  readonly logout: Effect.Effect<void> = Effect.gen(this, function*() {
+  readonly logout: Effect.Effect<void, SessionStoreError> = Effect.gen(this, function*() {
     const data = yield* this.state
     const incoming = yield* this.readIncoming
     const { loader } = this.config
@@ -484,8 +508,8 @@ export class SessionImpl implements Session.Session {
       ? loader.id(this.resolved.value)
       : data?.userId ?? incomingUserId(incoming)
     if (data?.userId !== undefined) {
-      const now = yield* Clock.currentTimeMillis
-      this.replace({ ...withoutLogin(data), id: newId(), issuedAt: now })
+      this.rotate = true
+      this.replace((d, now) => d && { ...withoutLogin(d), id: newId(), issuedAt: now })
     }
     // Even when the session was lost in between: the remember cookie must not log the user back in.
     if (incoming._tag !== "Absent") this.remember = { _tag: "Clear" }
@@ -495,29 +519,36 @@ export class SessionImpl implements Session.Session {
     yield* this.emit(LoginEvents.LoginEvent.LoggedOut({ userId }))
   })
 
-  readonly confirmLogin: Effect.Effect<void, UserLoader.UserLoaderError> = Effect.gen(this, function*() {
-    const user = yield* this.user
-    const data = yield* this.state
-    const now = yield* Clock.currentTimeMillis
-    if (data?.userId !== undefined && Option.isSome(user)) {
-      this.replace({ ...data, fresh: true, freshAt: now, ...this.loginBinding(user.value) })
+  readonly confirmLogin: Effect.Effect<void, UserLoader.UserLoaderError | SessionStoreError> = Effect.gen(
+    this,
+    function*() {
+      const user = yield* this.user
+      const data = yield* this.state
+      const now = yield* Clock.currentTimeMillis
+      if (data?.userId !== undefined && Option.isSome(user)) {
+        const binding = this.loginBinding(user.value)
+        this.replace((d) => d && { ...d, fresh: true, freshAt: now, ...binding })
+      }
+      yield* this.emit(LoginEvents.LoginEvent.LoginConfirmed({ userId: data?.userId }))
     }
-    yield* this.emit(LoginEvents.LoginEvent.LoginConfirmed({ userId: data?.userId }))
-  })
+  )
 
-  readonly isFresh: Effect.Effect<boolean> = Effect.flatMap(this.state, (data) => {
+  readonly isFresh: Effect.Effect<boolean, SessionStoreError> = Effect.flatMap(this.state, (data) => {
     if (this.fromRequest || data?.userId === undefined || data.fresh !== true) return Effect.succeed(false)
     const maxAge = this.config.freshMaxAgeMillis
     if (maxAge === undefined) return Effect.succeed(true)
     return Effect.map(Clock.currentTimeMillis, (now) => data.freshAt !== undefined && now - data.freshAt < maxAge)
   })
 
-  readonly isRemembered: Effect.Effect<boolean, UserLoader.UserLoaderError> = Effect.gen(this, function*() {
-    const user = yield* this.user
-    const incoming = yield* this.readIncoming
-    return Option.isSome(user) && this.remember?._tag !== "Clear" &&
-      incomingUserId(incoming) === this.config.loader.id(user.value)
-  })
+  readonly isRemembered: Effect.Effect<boolean, UserLoader.UserLoaderError | SessionStoreError> = Effect.gen(
+    this,
+    function*() {
+      const user = yield* this.user
+      const incoming = yield* this.readIncoming
+      return Option.isSome(user) && this.remember?._tag !== "Clear" &&
+        incomingUserId(incoming) === this.config.loader.id(user.value)
+    }
+  )
 
   // --- Application data ------------------------------------------------------
 
@@ -539,8 +570,11 @@ export class SessionImpl implements Session.Session {
   remove(key: string) {
     return Effect.map(this.state, (data) => {
       if (data?.data === undefined || !Object.hasOwn(data.data, key)) return
-      const { [key]: _removed, ...rest } = data.data
-      this.replace({ ...data, data: rest })
+      this.replace((d) => {
+        if (d?.data === undefined) return d
+        const { [key]: _removed, ...rest } = d.data
+        return { ...d, data: rest }
+      })
     })
   }
 
@@ -554,16 +588,22 @@ export class SessionImpl implements Session.Session {
 
   readonly takeFlashes = Effect.map(this.state, (data) => {
     if (data?.flashes === undefined || data.flashes.length === 0) return []
-    const { flashes, ...rest } = data
-    this.replace(rest)
-    return flashes
+    this.replace((d) => {
+      if (d === undefined) return d
+      const { flashes: _taken, ...rest } = d
+      return rest
+    })
+    return data.flashes
   })
 
   readonly takeNext = Effect.map(this.state, (data) => {
     if (data?.next === undefined) return Option.none<string>()
-    const { next, ...rest } = data
-    this.replace(rest)
-    return Option.some(next)
+    this.replace((d) => {
+      if (d === undefined) return d
+      const { next: _taken, ...rest } = d
+      return rest
+    })
+    return Option.some(data.next)
   })
 
   // --- The unauthorized and needs-refresh flows -------------------------------
@@ -613,7 +653,10 @@ export class SessionImpl implements Session.Session {
             : { flashes: [...(data?.flashes ?? []), [flash!.category, message] as const] }),
           ...(useSession ? { next } : {}),
           issuedAt: now
-        })).pipe(Effect.catchTag("SessionTooLarge", (error) => Effect.logWarning(error.message)))
+        })).pipe(
+          // The flash or `next` is lost, not the redirect.
+          Effect.catchAll((error) => Effect.logWarning("effect-login: could not keep the flash or next", error))
+        )
       }
       return HttpServerResponse.redirect(useSession ? view : SafeRedirect.loginUrl(view, next), { status: 302 })
     })
@@ -627,11 +670,45 @@ export class SessionImpl implements Session.Session {
     return absoluteUrl.test(view) && new URL(view).origin !== url.value.origin ? url.value.href : path
   }
 
+  // --- The user's other sessions (server-side stores) ---------------------------
+
+  readonly listSessions: Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStoreError> = Effect.gen(
+    this,
+    function*() {
+      const data = yield* this.state
+      const store = this.handle.store
+      if (data?.userId === undefined) return []
+      if (store === undefined) return [{ current: true, createdAt: data.issuedAt, expiresAt: undefined }]
+      const current = this.handle.key()
+      const sessions = yield* store.listByUser(data.userId)
+      return sessions.map(({ key, session }) => ({
+        current: key === current,
+        createdAt: session.createdAt,
+        expiresAt: session.expiresAt
+      }))
+    }
+  )
+
+  readonly logoutOtherDevices: Effect.Effect<number, SessionStoreError> = Effect.gen(this, function*() {
+    const data = yield* this.state
+    const store = this.handle.store
+    if (data?.userId === undefined || store === undefined) return 0
+    return yield* store.deleteByUser(data.userId, this.handle.key())
+  })
+
+  readonly logoutEverywhere: Effect.Effect<number, SessionStoreError> = Effect.gen(this, function*() {
+    const data = yield* this.state
+    const store = this.handle.store
+    const ended = data?.userId === undefined || store === undefined ? 0 : yield* store.deleteByUser(data.userId)
+    yield* this.logout
+    return ended
+  })
+
   // --- The pre-response step ---------------------------------------------------
 
-  /** Writes the cookies when, and only when, something changed. */
-  commit(response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse {
-    if (!this.loaded && this.remember === undefined) return response
+  /** Writes the session and the cookies when, and only when, something changed. */
+  commit(response: HttpServerResponse.HttpServerResponse): Effect.Effect<HttpServerResponse.HttpServerResponse> {
+    if (!this.loaded && this.remember === undefined) return Effect.succeed(response)
     let out = response
     if (this.loaded) {
       // The response depends on the cookie: shared caches must not serve it to someone else.
@@ -639,33 +716,34 @@ export class SessionImpl implements Session.Session {
       if (vary === undefined) out = HttpServerResponse.setHeader(out, "vary", "Cookie")
       else if (!/\bcookie\b/i.test(vary)) out = HttpServerResponse.setHeader(out, "vary", `${vary}, Cookie`)
     }
-    const { cookieName, cookieOptions, remember } = this.config
-    if (this.dirty && this.data !== undefined && !isEmpty(this.data)) {
-      const value = this.encoded ?? this.config.codec.encode(this.data)
-      // The names and options were validated when the Layer was built; values are base64url.
-      out = HttpServerResponse.unsafeSetCookie(out, cookieName, value, cookieOptions)
-    } else if (this.presented && (this.dirty || this.invalid)) {
-      out = expire(out, cookieName, cookieOptions)
-    }
+    // An emptied session that never had a cookie needs no cookie either.
+    const dirty = (this.dirty || this.invalid) && (this.presented || (this.data !== undefined && !isEmpty(this.data)))
+    const mutations = this.mutations
+    const written = this.loaded
+      ? this.handle.commit({
+        dirty,
+        data: this.data,
+        rotate: this.rotate,
+        replay: (data, now) => mutations.reduce<SessionData | undefined>((d, mutation) => mutation(d, now), data)
+      }, out)
+      : Effect.succeed(out)
+    return Effect.map(written, (out) => this.commitRemember(out))
+  }
+
+  private commitRemember(response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse {
+    const { remember } = this.config
     if (this.remember?._tag === "Set") {
       // Max-Age rather than Expires: the browser's clock need not agree with ours.
-      out = HttpServerResponse.unsafeSetCookie(out, remember.name, remember.codec.encode(this.remember.token), {
+      return HttpServerResponse.unsafeSetCookie(response, remember.name, remember.codec.encode(this.remember.token), {
         ...remember.options,
         maxAge: Duration.millis(this.remember.maxAgeMillis)
       })
-    } else if (this.remember?._tag === "Clear") {
-      out = expire(out, remember.name, remember.options)
     }
-    return out
+    if (this.remember?._tag === "Clear") {
+      // The same attributes as when it was set: browsers only delete a cookie they can match.
+      const { expires: _expires, maxAge: _maxAge, ...options } = remember.options ?? {}
+      return HttpServerResponse.expireCookie(response, remember.name, options)
+    }
+    return response
   }
-}
-
-const expire = (
-  response: HttpServerResponse.HttpServerResponse,
-  name: string,
-  options: Cookies.Cookie["options"]
-) => {
-  // The same attributes as when it was set: browsers only delete a cookie they can match.
-  const { expires: _expires, maxAge: _maxAge, ...rest } = options ?? {}
-  return HttpServerResponse.expireCookie(response, name, rest)
 }

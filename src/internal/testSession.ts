@@ -74,6 +74,14 @@ export const makeSession = <User>(options: SessionOptions<User> = {}): Session.S
       next = Option.none()
       return taken
     }),
+    listSessions: Effect.sync(() => Option.isSome(user) ? [{ current: true, createdAt: 0, expiresAt: undefined }] : []),
+    logoutOtherDevices: Effect.succeed(0),
+    logoutEverywhere: Effect.sync(() => {
+      user = Option.none()
+      fresh = false
+      remembered = false
+      return 0
+    }),
     unauthorized: () => refusal,
     needsRefresh: refusal
   }
