@@ -201,6 +201,8 @@ export const makeKeyValueStore = Effect.gen(function*() {
   const sessionKey = (key: string) => `session-${key}`
   const userKey = (userId: string) => `user-${Buffer.from(userId, "utf8").toString("base64url")}`
   const fail = (operation: string) => (cause: unknown) => new SessionStoreError({ operation, cause })
+  // Removing an absent key is not an error here (the file system store says NotFound).
+  const remove = (key: string) => Effect.flatMap(kv.has(key), (present) => present ? kv.remove(key) : Effect.void)
   const read = (key: string) => Effect.map(kv.get(sessionKey(key)), Option.flatMap(decodeStored))
   const readIndex = (userId: string) =>
     Effect.map(
@@ -208,7 +210,7 @@ export const makeKeyValueStore = Effect.gen(function*() {
       (value): ReadonlyArray<string> => Option.getOrElse(Option.flatMap(value, decodeKeys), () => [])
     )
   const writeIndex = (userId: string, keys: ReadonlyArray<string>) =>
-    keys.length === 0 ? kv.remove(userKey(userId)) : kv.set(userKey(userId), JSON.stringify(keys))
+    keys.length === 0 ? remove(userKey(userId)) : kv.set(userKey(userId), JSON.stringify(keys))
   const live = (key: string) =>
     Effect.flatMap(
       read(key),
@@ -240,7 +242,7 @@ export const makeKeyValueStore = Effect.gen(function*() {
     delete: (key) =>
       lock.withPermits(1)(Effect.gen(function*() {
         const current = yield* read(key)
-        yield* kv.remove(sessionKey(key))
+        yield* remove(sessionKey(key))
         const userId = Option.getOrUndefined(current)?.userId
         if (userId !== undefined) yield* writeIndex(userId, (yield* readIndex(userId)).filter((k) => k !== key))
       })).pipe(Effect.mapError(fail("delete"))),
@@ -255,7 +257,7 @@ export const makeKeyValueStore = Effect.gen(function*() {
       lock.withPermits(1)(Effect.gen(function*() {
         const keys = yield* readIndex(userId)
         const doomed = keys.filter((key) => key !== except)
-        yield* Effect.forEach(doomed, (key) => kv.remove(sessionKey(key)), { discard: true })
+        yield* Effect.forEach(doomed, (key) => remove(sessionKey(key)), { discard: true })
         yield* writeIndex(userId, keys.filter((key) => key === except))
         return doomed.length
       })).pipe(Effect.mapError(fail("deleteByUser")))
