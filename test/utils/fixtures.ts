@@ -55,7 +55,8 @@ const Big = Session.key("big", Schema.String)
 
 const username = Effect.map(CurrentUser, (user) => text(isAuthenticated(user) ? user.name : "Anonymous"))
 
-export const app = HttpRouter.empty.pipe(
+/** The routes; `app` is them behind the login middleware. */
+export const routes = HttpRouter.empty.pipe(
   HttpRouter.get("/", Effect.succeed(text("Welcome!"))),
   HttpRouter.get("/username", username),
   HttpRouter.get(
@@ -116,12 +117,13 @@ export const app = HttpRouter.empty.pipe(
       return text("ok")
     })
   ),
-  HttpRouter.get("/flashes", Effect.flatMap(Session.takeFlashes, (flashes) => HttpServerResponse.json(flashes))),
-  LoginManager.middleware
+  HttpRouter.get("/flashes", Effect.flatMap(Session.takeFlashes, (flashes) => HttpServerResponse.json(flashes)))
 )
 
+export const app = LoginManager.middleware(routes)
+
 /** A login manager Layer over the test users, with a fresh loader-call counter. */
-export const withUsers = <A, E>(login: Layer.Layer<A, E, UserLoader.UserLoader>) =>
+export const withUsers = <A, E, R>(login: Layer.Layer<A, E, R | UserLoader.UserLoader>) =>
   login.pipe(Layer.provide(UsersLive), Layer.provideMerge(Layer.effect(LoaderCalls, Ref.make(0))))
 
 /** The login manager over the test users, on plain http. */

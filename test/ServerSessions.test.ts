@@ -1,0 +1,209 @@
+/**
+ * Server-side sessions, in-process over the memory store (TestClock drives
+ * every timeout): ids, fixation, logout, expiry policy, concurrent writes,
+ * listing and ending a user's sessions, and store failures.
+ */
+import { HttpRouter, HttpServerResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Deferred, Effect, Fiber, Layer, Option, Schema, TestClock } from "effect"
+import { LoginManager, Session, SessionStore } from "effect-login"
+import { testClient } from "./utils/client.js"
+import { login, routes, secretKey, users, withUsers } from "./utils/fixtures.js"
+
+const Bar = Session.key("bar", Schema.String)
+
+let gate: Deferred.Deferred<void> | undefined
+
+const storeApp = HttpRouter.empty.pipe(
+  HttpRouter.get("/sessions", Effect.flatMap(Session.listSessions, (sessions) => HttpServerResponse.json(sessions))),
+  HttpRouter.get("/logout-others", Effect.flatMap(Session.logoutOtherDevices, (n) => HttpServerResponse.json(n))),
+  HttpRouter.get("/logout-everywhere", Effect.flatMap(Session.logoutEverywhere, (n) => HttpServerResponse.json(n))),
+  HttpRouter.get(
+    "/slow-set-bar",
+    Effect.gen(function*() {
+      yield* Bar.get
+      // Wait while another request of this session writes.
+      if (gate !== undefined) yield* Deferred.await(gate)
+      yield* Bar.set("slow")
+      return HttpServerResponse.text("ok")
+    })
+  ),
+  HttpRouter.get("/bar", Effect.map(Bar.get, (bar) => HttpServerResponse.text(Option.getOrElse(bar, () => "")))),
+  HttpRouter.get("/login-steve", Effect.as(login(users.get("2")!), HttpServerResponse.text("true"))),
+  HttpRouter.concat(routes),
+  LoginManager.middleware
+)
+
+const storeLayer = (options: Partial<LoginManager.StoreOptions> = {}) =>
+  withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false }, ...options })).pipe(
+    Layer.provideMerge(SessionStore.layerMemory())
+  )
+
+const sessionsOf = (userId: string) => Effect.flatMap(SessionStore.SessionStore, (store) => store.listByUser(userId))
+
+describe("server-side sessions", () => {
+  it.effect("the cookie holds a 256-bit random id; the store only its hash", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      const id = client.cookies.get("session")!
+      assert.match(id, /^[\w-]{43}$/)
+      const [stored] = yield* sessionsOf("1")
+      assert.isDefined(stored)
+      assert.notStrictEqual(stored!.key, id)
+      assert.notInclude(JSON.stringify(stored), id)
+      assert.strictEqual((yield* client.get("/username")).body, "Notch")
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("login rotates the id and deletes the old session; logout deletes the session", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/set-foo/before")
+      const anonymousId = client.cookies.get("session")!
+      yield* client.get("/login/1")
+      const loggedInId = client.cookies.get("session")!
+      assert.notStrictEqual(loggedInId, anonymousId)
+      // The old id is dead: presenting it (from another jar) gives nothing.
+      const attacker = yield* testClient(storeApp)
+      const replay = yield* attacker.get("/get-foo", { headers: { cookie: `session=${anonymousId}` } })
+      assert.strictEqual(replay.body, "")
+      assert.strictEqual((yield* client.get("/get-foo")).body, "before")
+
+      yield* client.get("/logout")
+      assert.strictEqual((yield* sessionsOf("1")).length, 0)
+      assert.strictEqual(
+        (yield* client.get("/username", { headers: { cookie: `session=${loggedInId}` } })).body,
+        "Anonymous"
+      )
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("idle timeout: a session unused for that long ends", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      yield* TestClock.adjust("29 minutes")
+      assert.strictEqual((yield* client.get("/username")).body, "Notch")
+      yield* TestClock.adjust("29 minutes")
+      assert.strictEqual((yield* client.get("/username")).body, "Notch")
+      yield* TestClock.adjust("31 minutes")
+      const expired = yield* client.get("/username")
+      assert.strictEqual(expired.body, "Anonymous")
+      assert.match(expired.setCookies[0] ?? "", /^session=; Max-Age=0/)
+    }).pipe(Effect.provide(storeLayer({ expiry: { idleTimeout: "30 minutes", absoluteTimeout: "1 day" } }))))
+
+  it.effect("absolute timeout: however busy, a session ends", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      for (let i = 0; i < 5; i++) {
+        yield* TestClock.adjust("20 minutes")
+        assert.strictEqual((yield* client.get("/username")).body, "Notch", `after ${(i + 1) * 20} minutes`)
+      }
+      yield* TestClock.adjust("20 minutes")
+      assert.strictEqual((yield* client.get("/username")).body, "Anonymous")
+    }).pipe(Effect.provide(storeLayer({ expiry: { idleTimeout: "30 minutes", absoluteTimeout: "110 minutes" } }))))
+
+  it.effect("touch is throttled, and a persistent cookie's expiry follows the server's", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      const login = yield* client.get("/login/1")
+      assert.match(login.setCookies[0] ?? "", /^session=[\w-]{43}; Max-Age=1800; Path=\//)
+      const expiry = Effect.map(sessionsOf("1"), (sessions) => sessions[0]!.session.expiresAt)
+      const first = yield* expiry
+      yield* TestClock.adjust("30 seconds")
+      const quiet = yield* client.get("/username")
+      assert.deepStrictEqual(quiet.setCookies, [])
+      assert.strictEqual(yield* expiry, first)
+      yield* TestClock.adjust("2 minutes")
+      const touched = yield* client.get("/username")
+      assert.strictEqual(yield* expiry, first + 150_000)
+      // Max-Age re-sent with the new expiry (the better-auth logout bug).
+      assert.match(touched.setCookies[0] ?? "", /^session=[\w-]{43}; Max-Age=1800; Path=\//)
+    }).pipe(
+      Effect.provide(
+        storeLayer({
+          cookie: { secure: false, persistent: true },
+          expiry: { idleTimeout: "30 minutes", touchInterval: "1 minute" }
+        })
+      )
+    ))
+
+  it.effect("the expiry policy is checked when the Layer is built", () =>
+    Effect.gen(function*() {
+      for (
+        const [expiry, message] of [
+          [
+            { idleTimeout: "1 hour", touchInterval: "2 hours" },
+            "the touch interval must be shorter than the idle timeout"
+          ],
+          [{ idleTimeout: "2 days", absoluteTimeout: "1 day" }, "the idle timeout must not exceed the absolute timeout"]
+        ] as const
+      ) {
+        const error = yield* Layer.build(storeLayer({ expiry })).pipe(Effect.scoped, Effect.flip)
+        assert.strictEqual(error.message, `Invalid session expiry: ${message}`)
+      }
+    }))
+
+  it.effect("concurrent requests of one session do not lose each other's writes", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      gate = yield* Deferred.make<void>()
+      const slow = yield* Effect.fork(client.get("/slow-set-bar"))
+      yield* Effect.yieldNow()
+      // Meanwhile, another request of the same session writes and commits first.
+      yield* client.get("/set-foo/fast")
+      yield* Deferred.succeed(gate, void 0)
+      yield* Fiber.join(slow)
+      gate = undefined
+      assert.strictEqual((yield* client.get("/get-foo")).body, "fast")
+      assert.strictEqual((yield* client.get("/bar")).body, "slow")
+      assert.strictEqual((yield* client.get("/username")).body, "Notch")
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("list a user's sessions, log out other devices, log out everywhere", () =>
+    Effect.gen(function*() {
+      const [laptop, phone, tablet, other] = yield* Effect.all([
+        testClient(storeApp),
+        testClient(storeApp),
+        testClient(storeApp),
+        testClient(storeApp)
+      ])
+      for (const device of [laptop, phone, tablet]) yield* device.get("/login/1")
+      yield* other.get("/login-steve")
+      const listed = JSON.parse((yield* laptop.get("/sessions")).body) as Array<{ current: boolean }>
+      assert.strictEqual(listed.length, 3)
+      assert.strictEqual(listed.filter((s) => s.current).length, 1)
+
+      assert.strictEqual((yield* phone.get("/logout-others")).body, "2")
+      assert.strictEqual((yield* laptop.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* tablet.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* phone.get("/username")).body, "Notch")
+
+      yield* laptop.get("/login/1")
+      assert.strictEqual((yield* phone.get("/logout-everywhere")).body, "2")
+      assert.strictEqual((yield* laptop.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* phone.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* other.get("/username")).body, "Steve")
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("a failing store answers 503 where the session is used, and nowhere else", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      client.cookies.set("session", "a".repeat(43))
+      const used = yield* client.get("/username")
+      assert.strictEqual(used.status, 503)
+      assert.strictEqual(used.body, "Service Unavailable")
+      assert.strictEqual((yield* client.get("/")).body, "Welcome!")
+    }).pipe(
+      Effect.provide(
+        withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false } })).pipe(
+          Layer.provide(Layer.succeed(SessionStore.SessionStore, {
+            ...SessionStore.makeMemory(),
+            get: () =>
+              Effect.fail(new SessionStore.SessionStoreError({ operation: "get", cause: "connection refused" }))
+          }))
+        )
+      )
+    ))
+})
