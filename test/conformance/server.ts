@@ -16,11 +16,14 @@ import {
   LoginManager,
   LoginRequired,
   loginRequired,
+  RedisStore,
   RequestLoader,
   SafeRedirect,
   Session,
+  SessionStore,
   UserLoader
 } from "effect-login"
+import { Redis } from "ioredis"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
 
@@ -154,8 +157,9 @@ const routes = HttpRouter.empty.pipe(
     Effect.gen(function*() {
       const user = yield* CurrentUser
       const stamps = yield* Stamps
+      // The stamp revokes remember tokens and cookie sessions; the store's sessions are deleted.
       if (isAuthenticated(user)) stamps.set(user.id, user.stamp + 1)
-      yield* Session.logout
+      yield* Session.logoutEverywhere
       return bool(true)
     })
   ),
@@ -188,6 +192,13 @@ export const ConformanceApp = LoginManager.middleware(routes)
 
 // --- Configuration -------------------------------------------------------------
 
+/** A Redis client that fails fast while Redis is away, rather than queue requests. */
+const redisClient = (url: string) => {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
+  client.on("error", () => undefined)
+  return client
+}
+
 const optionalString = (name: string) => Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
 const flag = (name: string) => Config.boolean(name).pipe(Config.withDefault(false))
 
@@ -195,13 +206,12 @@ const flag = (name: string) => Config.boolean(name).pipe(Config.withDefault(fals
 export const ConformanceLive = Layer.unwrapEffect(
   Effect.gen(function*() {
     const store = yield* Config.literal("cookie", "memory", "redis")("SESSION_STORE").pipe(Config.withDefault("cookie"))
-    if (store !== "cookie") return yield* Effect.dieMessage(`SESSION_STORE=${store} is not supported yet`)
     const secure = yield* flag("COOKIE_SECURE")
     const secretKey = yield* Config.redacted("SECRET_KEY").pipe(
       Config.withDefault(Redacted.make("conformance-secret-key-0123456789abcdef"))
     )
     const flaskCompat = yield* flag("FLASK_COMPAT")
-    const login = LoginManager.layer({
+    const options: LoginManager.Options = {
       // A Flask app's key may be shorter than the 32 bytes ours must have: this fixture
       // stretches it for its own cookies, and verifies Flask's cookies with it as it is.
       secretKey: flaskCompat ? Redacted.make(Redacted.value(secretKey).padEnd(32, "!")) : secretKey,
@@ -224,7 +234,20 @@ export const ConformanceLive = Layer.unwrapEffect(
         refreshEachRequest: yield* flag("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"),
         secure
       }
-    })
+    }
+    // Sessions in the cookie (the default), or server-side in memory or in Redis (REDIS_URL).
+    const login = store === "cookie"
+      ? LoginManager.layer(options)
+      : LoginManager.layerStore(options).pipe(
+        Layer.provide(
+          store === "memory" ? SessionStore.layerMemory() : Layer.unwrapScoped(
+            Effect.acquireRelease(
+              Effect.map(Config.string("REDIS_URL"), redisClient),
+              (client) => Effect.sync(() => client.disconnect())
+            ).pipe(Effect.map((client) => RedisStore.layer(client)))
+          )
+        )
+      )
     const disabled = (yield* flag("LOGIN_DISABLED"))
       ? layerLoginDisabled({ id: "", name: "Anonymous", active: true, password: "", stamp: 0 })
       : Layer.empty
