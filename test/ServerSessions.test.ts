@@ -181,7 +181,7 @@ describe("server-side sessions", () => {
       assert.strictEqual((yield* phone.get("/username")).body, "Notch")
 
       yield* laptop.get("/login/1")
-      assert.strictEqual((yield* phone.get("/logout-everywhere")).body, "2")
+      assert.strictEqual((yield* phone.get("/logout-everywhere")).body, "1")
       assert.strictEqual((yield* laptop.get("/username")).body, "Anonymous")
       assert.strictEqual((yield* phone.get("/username")).body, "Anonymous")
       assert.strictEqual((yield* other.get("/username")).body, "Steve")

@@ -699,7 +699,10 @@ export class SessionImpl implements Session.Session {
   readonly logoutEverywhere: Effect.Effect<number, SessionStoreError> = Effect.gen(this, function*() {
     const data = yield* this.state
     const store = this.handle.store
-    const ended = data?.userId === undefined || store === undefined ? 0 : yield* store.deleteByUser(data.userId)
+    // The others now; this one as any logout does, in the pre-response step.
+    const ended = data?.userId === undefined || store === undefined
+      ? 0
+      : yield* store.deleteByUser(data.userId, this.handle.key())
     yield* this.logout
     return ended
   })

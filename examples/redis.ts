@@ -1,0 +1,72 @@
+/**
+ * Two instances of one app behind one Redis: a login on either is a login on
+ * both, and "log out everywhere" on one takes effect on the other at its next
+ * request.
+ *
+ *     redis-server --port 6379 --save '' &
+ *     REDIS_URL=redis://127.0.0.1:6379 npx tsx examples/redis.ts   # instances on :3010 and :3011
+ */
+import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Config, Effect, Layer, Redacted } from "effect"
+import { LoginManager, loginRequired, RedisStore, Session, UserLoader } from "effect-login"
+import { Redis } from "ioredis"
+import { createServer } from "node:http"
+import { pathToFileURL } from "node:url"
+
+interface User {
+  readonly id: string
+  readonly name: string
+}
+
+const { AuthenticatedUser, layerMemory, login } = UserLoader.make({ id: (user: User) => user.id })
+const ada: User = { id: "1", name: "Ada" }
+
+/** The app: which instance answered is in every body. */
+export const app = (instance: string) =>
+  HttpRouter.empty.pipe(
+    HttpRouter.get("/", Effect.succeed(HttpServerResponse.text(`${instance}: public`))),
+    HttpRouter.post("/login", Effect.as(Effect.orDie(login(ada)), HttpServerResponse.text(`${instance}: logged in`))),
+    HttpRouter.get(
+      "/me",
+      Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`${instance}: ${user.name}`)).pipe(loginRequired)
+    ),
+    HttpRouter.post(
+      "/logout-everywhere",
+      Effect.map(Session.logoutEverywhere, (n) => HttpServerResponse.text(`${instance}: ended ${n} other sessions`))
+    ),
+    LoginManager.middleware
+  )
+
+/** A Redis client that fails fast (503) while Redis is away, and reconnects when it is back. */
+export const redisClient = (url: string) => {
+  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
+  client.on("error", () => undefined)
+  return client
+}
+
+/** The login manager of every instance: sessions in Redis, the same secret. */
+export const LoginLive = (client: RedisStore.RedisClient) =>
+  LoginManager.layerStore({
+    secretKey: Redacted.make("development-only-secret-do-not-use-in-production!"),
+    cookie: { secure: false },
+    expiry: { idleTimeout: "2 hours", absoluteTimeout: "7 days", touchInterval: "1 minute" }
+  }).pipe(Layer.provide(RedisStore.layer(client)), Layer.provide(layerMemory([ada])))
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const Instances = Layer.unwrapScoped(Effect.gen(function*() {
+    const url = yield* Config.string("REDIS_URL").pipe(Config.withDefault("redis://127.0.0.1:6379"))
+    const client = yield* Effect.acquireRelease(
+      Effect.sync(() => redisClient(url)),
+      (c) => Effect.sync(() => c.disconnect())
+    )
+    const instance = (name: string, port: number) =>
+      HttpServer.serve(app(name)).pipe(
+        HttpServer.withLogAddress,
+        Layer.provide(LoginLive(client)),
+        Layer.provide(NodeHttpServer.layer(createServer, { port, host: "127.0.0.1" }))
+      )
+    return Layer.mergeAll(instance("A", 3010), instance("B", 3011))
+  }))
+  NodeRuntime.runMain(Layer.launch(Instances))
+}
