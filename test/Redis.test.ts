@@ -7,7 +7,6 @@
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import type { Scope } from "effect"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { app, LoginLive } from "../examples/redis.js"
@@ -101,6 +100,3 @@ describe.skipIf(!redisAvailable)("two instances on one Redis", () => {
     30_000
   )
 })
-
-// Keeps the Scope type import honest for readers of `instance`.
-export type _Scope = Scope.Scope
