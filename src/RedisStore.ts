@@ -139,7 +139,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
         onTimeout: () => new SessionStore.SessionStoreError({ operation, cause: "timed out" })
       }),
       Effect.tapError((error) => Effect.logError(`effect-login: Redis ${operation} failed`, error.cause)),
-      Effect.withSpan(`effect-login/RedisStore.${operation}`)
+      Effect.withSpan(`effect-login/RedisStore.${operation}`, { captureStackTrace: false })
     )
   // Expiry lives in Redis' TTL; the session's `expiresAt` is read back from it.
   const withTtl = (value: unknown, pttl: unknown, now: number) =>

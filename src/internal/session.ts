@@ -172,18 +172,20 @@ export class SessionImpl implements Session.Session {
 
   // --- The session cookie ----------------------------------------------------
 
-  private readonly state: Effect.Effect<SessionData | undefined, SessionStoreError> = Effect.suspend(() => {
-    if (this.loaded) return Effect.succeed(this.data)
-    // Concurrent fibers of one request share one read.
-    if (this.loading !== undefined) return Deferred.await(this.loading)
-    const loading = Deferred.unsafeMake<SessionData | undefined, SessionStoreError>(FiberId.none)
-    this.loading = loading
-    const read = this.verifyOrigin.pipe(
-      Effect.zipRight(Clock.currentTimeMillis),
-      Effect.flatMap((now) => this.decode(now))
-    )
-    return Effect.intoDeferred(read, loading).pipe(Effect.zipRight(Deferred.await(loading)))
-  })
+  private get state(): Effect.Effect<SessionData | undefined, SessionStoreError> {
+    return Effect.suspend(() => {
+      if (this.loaded) return Effect.succeed(this.data)
+      // Concurrent fibers of one request share one read.
+      if (this.loading !== undefined) return Deferred.await(this.loading)
+      const loading = Deferred.unsafeMake<SessionData | undefined, SessionStoreError>(FiberId.none)
+      this.loading = loading
+      const read = this.verifyOrigin.pipe(
+        Effect.zipRight(Clock.currentTimeMillis),
+        Effect.flatMap((now) => this.decode(now))
+      )
+      return Effect.intoDeferred(read, loading).pipe(Effect.zipRight(Deferred.await(loading)))
+    })
+  }
 
   /**
    * CSRF: a state-changing request that carries our cookies must come from this
@@ -191,26 +193,28 @@ export class SessionImpl implements Session.Session {
    * raised as the platform's "respond with this" defect so that it is not
    * logged as a failure.
    */
-  private readonly verifyOrigin: Effect.Effect<void> = Effect.suspend(() => {
-    const { cookieName, csrf, remember } = this.config
-    const header = this.request.headers.cookie
-    if (
-      csrf === undefined || !Csrf.isStateChanging(this.request.method) ||
-      (cookieHeader.readCookie(header, cookieName) === undefined &&
-        cookieHeader.readCookie(header, remember.name) === undefined)
-    ) return Effect.void
-    return Effect.flatMap(FiberRef.get(Csrf.currentExempt), (exempt) => {
-      const verdict = exempt ? Either.void : Csrf.verifyOrigin(this.request, csrf)
-      if (Either.isRight(verdict)) return Effect.void
-      const reason = `Cross-site request refused: ${verdict.left}`
-      const response = (this.request.headers.accept ?? "").includes("application/json")
-        ? HttpServerResponse.unsafeJson({ error: "CsrfRejected", message: reason }, { status: 403 })
-        : HttpServerResponse.text(reason, { status: 403 })
-      return this.emit(LoginEvents.LoginEvent.CsrfRejected({ reason: verdict.left })).pipe(
-        Effect.zipRight(Effect.die(response))
-      )
+  private get verifyOrigin(): Effect.Effect<void> {
+    return Effect.suspend(() => {
+      const { cookieName, csrf, remember } = this.config
+      const header = this.request.headers.cookie
+      if (
+        csrf === undefined || !Csrf.isStateChanging(this.request.method) ||
+        (cookieHeader.readCookie(header, cookieName) === undefined &&
+          cookieHeader.readCookie(header, remember.name) === undefined)
+      ) return Effect.void
+      return Effect.flatMap(FiberRef.get(Csrf.currentExempt), (exempt) => {
+        const verdict = exempt ? Either.void : Csrf.verifyOrigin(this.request, csrf)
+        if (Either.isRight(verdict)) return Effect.void
+        const reason = `Cross-site request refused: ${verdict.left}`
+        const response = (this.request.headers.accept ?? "").includes("application/json")
+          ? HttpServerResponse.unsafeJson({ error: "CsrfRejected", message: reason }, { status: 403 })
+          : HttpServerResponse.text(reason, { status: 403 })
+        return this.emit(LoginEvents.LoginEvent.CsrfRejected({ reason: verdict.left })).pipe(
+          Effect.zipRight(Effect.die(response))
+        )
+      })
     })
-  })
+  }
 
   private decode(now: number): Effect.Effect<SessionData | undefined, SessionStoreError> {
     return Effect.flatMap(this.handle.load(now), (loaded) => {
@@ -265,44 +269,45 @@ export class SessionImpl implements Session.Session {
 
   // --- Who is the user -------------------------------------------------------
 
-  readonly user: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> = Effect
-    .suspend(() => {
-      if (this.resolved !== undefined) return Effect.succeed(this.resolved)
-      // Concurrent fibers of one request share one resolution.
-      if (this.pending !== undefined) return Deferred.await(this.pending)
-      const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError>(
-        FiberId.none
-      )
-      this.pending = pending
-      return Effect.intoDeferred(this.resolve, pending).pipe(Effect.zipRight(Deferred.await(pending)))
-    })
+  get user(): Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> {
+    return Effect
+      .suspend(() => {
+        if (this.resolved !== undefined) return Effect.succeed(this.resolved)
+        // Concurrent fibers of one request share one resolution.
+        if (this.pending !== undefined) return Deferred.await(this.pending)
+        const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError>(
+          FiberId.none
+        )
+        this.pending = pending
+        return Effect.intoDeferred(this.resolve, pending).pipe(Effect.zipRight(Deferred.await(pending)))
+      })
+  }
 
-  readonly authenticated = Effect.map(this.user, (user) => Option.filter(user, (u) => this.config.loader.isActive(u)))
+  get authenticated() {
+    return Effect.map(this.user, (user) => Option.filter(user, (u) => this.config.loader.isActive(u)))
+  }
 
-  private readonly resolve: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> =
-    Effect
-      .gen(
-        this,
-        function*() {
-          yield* this.emit(LoginEvents.LoginEvent.Accessed())
-          const data = yield* this.state
-          if (data?.userId !== undefined) {
-            const fromSession = yield* this.fromSession(data, data.userId)
-            if (fromSession !== undefined) return this.settle(fromSession)
-          }
-          const fromCookie = yield* this.fromRememberCookie
-          if (Option.isSome(fromCookie)) return this.settle(fromCookie)
-          for (const loader of this.config.loader.requestLoaders) {
-            const user = yield* loader.load(this.request)
-            if (Option.isSome(user)) {
-              this.fromRequest = true
-              yield* this.emit(LoginEvents.LoginEvent.LoadedFromRequest({ userId: this.config.loader.id(user.value) }))
-              return this.settle(user)
-            }
-          }
-          return this.settle(Option.none())
+  private get resolve(): Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> {
+    return Effect.gen(this, function*() {
+      yield* this.emit(LoginEvents.LoginEvent.Accessed())
+      const data = yield* this.state
+      if (data?.userId !== undefined) {
+        const fromSession = yield* this.fromSession(data, data.userId)
+        if (fromSession !== undefined) return this.settle(fromSession)
+      }
+      const fromCookie = yield* this.fromRememberCookie
+      if (Option.isSome(fromCookie)) return this.settle(fromCookie)
+      for (const loader of this.config.loader.requestLoaders) {
+        const user = yield* loader.load(this.request)
+        if (Option.isSome(user)) {
+          this.fromRequest = true
+          yield* this.emit(LoginEvents.LoginEvent.LoadedFromRequest({ userId: this.config.loader.id(user.value) }))
+          return this.settle(user)
         }
-      ).pipe(Effect.withSpan("effect-login/resolveUser"))
+      }
+      return this.settle(Option.none())
+    }).pipe(Effect.withSpan("effect-login/resolveUser", { captureStackTrace: false }))
+  }
 
   private settle(user: Option.Option<unknown>): Option.Option<unknown> {
     // A login during the resolution wins over what was resolved.
@@ -363,69 +368,75 @@ export class SessionImpl implements Session.Session {
     return stamp === undefined ? undefined : this.config.stampHash(stamp)
   }
 
-  private readonly readIncoming: Effect.Effect<Incoming> = Effect.suspend(() => {
-    if (this.incoming !== undefined) return Effect.succeed(this.incoming)
-    const raw = cookieHeader.readCookie(this.request.headers.cookie, this.config.remember.name)
-    if (raw === undefined) return Effect.succeed(this.incoming = { _tag: "Absent" })
-    return Effect.map(Clock.currentTimeMillis, (now): Incoming => {
-      if (raw === cookieHeader.duplicate) return this.incoming = { _tag: "Invalid" }
-      const decoded = this.config.remember.codec.decode(raw, now)
-      if (Either.isRight(decoded)) return this.incoming = { _tag: "Valid", token: decoded.right.token }
-      const legacy = this.config.flask === undefined
-        ? Option.none()
-        : FlaskCompat.decodeRememberCookie(raw, this.config.flask.secretKey)
-      return this.incoming = Option.isSome(legacy) ? { _tag: "Legacy", userId: legacy.value } : { _tag: "Invalid" }
-    })
-  })
-
-  private readonly fromRememberCookie: Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> = Effect.gen(
-    this,
-    function*() {
-      if (this.remember?._tag === "Clear") return Option.none()
-      const incoming = yield* this.readIncoming
-      if (incoming._tag === "Absent") return Option.none()
-      if (incoming._tag === "Invalid") {
-        this.remember = { _tag: "Clear" }
-        return Option.none()
-      }
-      const userId = incoming._tag === "Valid" ? incoming.token.userId : incoming.userId
-      const user = yield* this.config.loader.load(userId)
-      if (Option.isNone(user) || (incoming._tag === "Valid" && !this.stampMatches(user.value, incoming.token.stamp))) {
-        this.remember = { _tag: "Clear" }
-        return Option.none()
-      }
-      // A restored login is a new session, not a fresh one; it is bound to this
-      // client, so that strong protection does not end it on the next request.
-      const now = yield* Clock.currentTimeMillis
-      const binding = this.loginBinding(user.value)
-      const login = (kept: SessionData | { readonly id: string }, now: number): SessionData => ({
-        ...kept,
-        id: newId(),
-        userId,
-        fresh: false,
-        ...binding,
-        issuedAt: now
+  private get readIncoming(): Effect.Effect<Incoming> {
+    return Effect.suspend(() => {
+      if (this.incoming !== undefined) return Effect.succeed(this.incoming)
+      const raw = cookieHeader.readCookie(this.request.headers.cookie, this.config.remember.name)
+      if (raw === undefined) return Effect.succeed(this.incoming = { _tag: "Absent" })
+      return Effect.map(Clock.currentTimeMillis, (now): Incoming => {
+        if (raw === cookieHeader.duplicate) return this.incoming = { _tag: "Invalid" }
+        const decoded = this.config.remember.codec.decode(raw, now)
+        if (Either.isRight(decoded)) return this.incoming = { _tag: "Valid", token: decoded.right.token }
+        const legacy = this.config.flask === undefined
+          ? Option.none()
+          : FlaskCompat.decodeRememberCookie(raw, this.config.flask.secretKey)
+        return this.incoming = Option.isSome(legacy) ? { _tag: "Legacy", userId: legacy.value } : { _tag: "Invalid" }
       })
-      this.rotate = true
-      yield* Effect.catchTag(
-        this.write((d, now) => login(d === undefined ? { id: newId() } : withoutLogin(d), now)),
-        "SessionTooLarge",
-        () => Effect.sync(() => this.replace((_, now) => login({ id: newId() }, now)))
-      )
-      if (incoming._tag === "Legacy") {
-        // Replace the Flask cookie with a token of ours, which can expire and be revoked.
-        this.remember = {
-          _tag: "Set",
-          token: this.token(userId, user.value, now, undefined),
-          maxAgeMillis: this.config.remember.durationMillis
+    })
+  }
+
+  private get fromRememberCookie(): Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError> {
+    return Effect.gen(
+      this,
+      function*() {
+        if (this.remember?._tag === "Clear") return Option.none()
+        const incoming = yield* this.readIncoming
+        if (incoming._tag === "Absent") return Option.none()
+        if (incoming._tag === "Invalid") {
+          this.remember = { _tag: "Clear" }
+          return Option.none()
         }
-      } else {
-        yield* this.refreshRemembered(userId)
+        const userId = incoming._tag === "Valid" ? incoming.token.userId : incoming.userId
+        const user = yield* this.config.loader.load(userId)
+        if (
+          Option.isNone(user) || (incoming._tag === "Valid" && !this.stampMatches(user.value, incoming.token.stamp))
+        ) {
+          this.remember = { _tag: "Clear" }
+          return Option.none()
+        }
+        // A restored login is a new session, not a fresh one; it is bound to this
+        // client, so that strong protection does not end it on the next request.
+        const now = yield* Clock.currentTimeMillis
+        const binding = this.loginBinding(user.value)
+        const login = (kept: SessionData | { readonly id: string }, now: number): SessionData => ({
+          ...kept,
+          id: newId(),
+          userId,
+          fresh: false,
+          ...binding,
+          issuedAt: now
+        })
+        this.rotate = true
+        yield* Effect.catchTag(
+          this.write((d, now) => login(d === undefined ? { id: newId() } : withoutLogin(d), now)),
+          "SessionTooLarge",
+          () => Effect.sync(() => this.replace((_, now) => login({ id: newId() }, now)))
+        )
+        if (incoming._tag === "Legacy") {
+          // Replace the Flask cookie with a token of ours, which can expire and be revoked.
+          this.remember = {
+            _tag: "Set",
+            token: this.token(userId, user.value, now, undefined),
+            maxAgeMillis: this.config.remember.durationMillis
+          }
+        } else {
+          yield* this.refreshRemembered(userId)
+        }
+        yield* this.emit(LoginEvents.LoginEvent.LoadedFromCookie({ userId }))
+        return user
       }
-      yield* this.emit(LoginEvents.LoginEvent.LoadedFromCookie({ userId }))
-      return user
-    }
-  )
+    )
+  }
 
   /** The parts of a session that tie a login to this client and to the user's stamp. */
   private loginBinding(user: unknown): Pick<SessionData, "client" | "stamp"> {
@@ -500,55 +511,63 @@ export class SessionImpl implements Session.Session {
     })
   }
 
-  readonly logout: Effect.Effect<void, SessionStoreError> = Effect.gen(this, function*() {
-    const data = yield* this.state
-    const incoming = yield* this.readIncoming
-    const { loader } = this.config
-    const userId = this.resolved !== undefined && Option.isSome(this.resolved)
-      ? loader.id(this.resolved.value)
-      : data?.userId ?? incomingUserId(incoming)
-    if (data?.userId !== undefined) {
-      this.rotate = true
-      this.replace((d, now) => d && { ...withoutLogin(d), id: newId(), issuedAt: now })
-    }
-    // Even when the session was lost in between: the remember cookie must not log the user back in.
-    if (incoming._tag !== "Absent") this.remember = { _tag: "Clear" }
-    else if (this.remember?._tag === "Set") this.remember = undefined
-    this.resolved = Option.none()
-    this.fromRequest = false
-    yield* this.emit(LoginEvents.LoginEvent.LoggedOut({ userId }))
-  })
-
-  readonly confirmLogin: Effect.Effect<void, UserLoader.UserLoaderError | SessionStoreError> = Effect.gen(
-    this,
-    function*() {
-      const user = yield* this.user
+  get logout(): Effect.Effect<void, SessionStoreError> {
+    return Effect.gen(this, function*() {
       const data = yield* this.state
-      const now = yield* Clock.currentTimeMillis
-      if (data?.userId !== undefined && Option.isSome(user)) {
-        const binding = this.loginBinding(user.value)
-        this.replace((d) => d && { ...d, fresh: true, freshAt: now, ...binding })
-      }
-      yield* this.emit(LoginEvents.LoginEvent.LoginConfirmed({ userId: data?.userId }))
-    }
-  )
-
-  readonly isFresh: Effect.Effect<boolean, SessionStoreError> = Effect.flatMap(this.state, (data) => {
-    if (this.fromRequest || data?.userId === undefined || data.fresh !== true) return Effect.succeed(false)
-    const maxAge = this.config.freshMaxAgeMillis
-    if (maxAge === undefined) return Effect.succeed(true)
-    return Effect.map(Clock.currentTimeMillis, (now) => data.freshAt !== undefined && now - data.freshAt < maxAge)
-  })
-
-  readonly isRemembered: Effect.Effect<boolean, UserLoader.UserLoaderError | SessionStoreError> = Effect.gen(
-    this,
-    function*() {
-      const user = yield* this.user
       const incoming = yield* this.readIncoming
-      return Option.isSome(user) && this.remember?._tag !== "Clear" &&
-        incomingUserId(incoming) === this.config.loader.id(user.value)
-    }
-  )
+      const { loader } = this.config
+      const userId = this.resolved !== undefined && Option.isSome(this.resolved)
+        ? loader.id(this.resolved.value)
+        : data?.userId ?? incomingUserId(incoming)
+      if (data?.userId !== undefined) {
+        this.rotate = true
+        this.replace((d, now) => d && { ...withoutLogin(d), id: newId(), issuedAt: now })
+      }
+      // Even when the session was lost in between: the remember cookie must not log the user back in.
+      if (incoming._tag !== "Absent") this.remember = { _tag: "Clear" }
+      else if (this.remember?._tag === "Set") this.remember = undefined
+      this.resolved = Option.none()
+      this.fromRequest = false
+      yield* this.emit(LoginEvents.LoginEvent.LoggedOut({ userId }))
+    })
+  }
+
+  get confirmLogin(): Effect.Effect<void, UserLoader.UserLoaderError | SessionStoreError> {
+    return Effect.gen(
+      this,
+      function*() {
+        const user = yield* this.user
+        const data = yield* this.state
+        const now = yield* Clock.currentTimeMillis
+        if (data?.userId !== undefined && Option.isSome(user)) {
+          const binding = this.loginBinding(user.value)
+          this.replace((d) => d && { ...d, fresh: true, freshAt: now, ...binding })
+        }
+        yield* this.emit(LoginEvents.LoginEvent.LoginConfirmed({ userId: data?.userId }))
+      }
+    )
+  }
+
+  get isFresh(): Effect.Effect<boolean, SessionStoreError> {
+    return Effect.flatMap(this.state, (data) => {
+      if (this.fromRequest || data?.userId === undefined || data.fresh !== true) return Effect.succeed(false)
+      const maxAge = this.config.freshMaxAgeMillis
+      if (maxAge === undefined) return Effect.succeed(true)
+      return Effect.map(Clock.currentTimeMillis, (now) => data.freshAt !== undefined && now - data.freshAt < maxAge)
+    })
+  }
+
+  get isRemembered(): Effect.Effect<boolean, UserLoader.UserLoaderError | SessionStoreError> {
+    return Effect.gen(
+      this,
+      function*() {
+        const user = yield* this.user
+        const incoming = yield* this.readIncoming
+        return Option.isSome(user) && this.remember?._tag !== "Clear" &&
+          incomingUserId(incoming) === this.config.loader.id(user.value)
+      }
+    )
+  }
 
   // --- Application data ------------------------------------------------------
 
@@ -586,25 +605,29 @@ export class SessionImpl implements Session.Session {
     }))
   }
 
-  readonly takeFlashes = Effect.map(this.state, (data) => {
-    if (data?.flashes === undefined || data.flashes.length === 0) return []
-    this.replace((d) => {
-      if (d === undefined) return d
-      const { flashes: _taken, ...rest } = d
-      return rest
+  get takeFlashes() {
+    return Effect.map(this.state, (data) => {
+      if (data?.flashes === undefined || data.flashes.length === 0) return []
+      this.replace((d) => {
+        if (d === undefined) return d
+        const { flashes: _taken, ...rest } = d
+        return rest
+      })
+      return data.flashes
     })
-    return data.flashes
-  })
+  }
 
-  readonly takeNext = Effect.map(this.state, (data) => {
-    if (data?.next === undefined) return Option.none<string>()
-    this.replace((d) => {
-      if (d === undefined) return d
-      const { next: _taken, ...rest } = d
-      return rest
+  get takeNext() {
+    return Effect.map(this.state, (data) => {
+      if (data?.next === undefined) return Option.none<string>()
+      this.replace((d) => {
+        if (d === undefined) return d
+        const { next: _taken, ...rest } = d
+        return rest
+      })
+      return Option.some(data.next)
     })
-    return Option.some(data.next)
-  })
+  }
 
   // --- The unauthorized and needs-refresh flows -------------------------------
 
@@ -624,15 +647,21 @@ export class SessionImpl implements Session.Session {
     })
   }
 
-  readonly needsRefresh = Effect.gen(this, function*() {
-    yield* this.emit(LoginEvents.LoginEvent.NeedsRefresh({ userId: this.data?.userId }))
-    if (this.config.onNeedsRefresh !== undefined) {
-      return yield* Effect.provideService(this.config.onNeedsRefresh, HttpServerRequest.HttpServerRequest, this.request)
-    }
-    const view = this.config.refreshView
-    if (view === undefined) return this.refusal("NeedsRefresh", "A fresh login is required")
-    return yield* this.redirectTo(view, this.config.needsRefreshMessage)
-  })
+  get needsRefresh() {
+    return Effect.gen(this, function*() {
+      yield* this.emit(LoginEvents.LoginEvent.NeedsRefresh({ userId: this.data?.userId }))
+      if (this.config.onNeedsRefresh !== undefined) {
+        return yield* Effect.provideService(
+          this.config.onNeedsRefresh,
+          HttpServerRequest.HttpServerRequest,
+          this.request
+        )
+      }
+      const view = this.config.refreshView
+      if (view === undefined) return this.refusal("NeedsRefresh", "A fresh login is required")
+      return yield* this.redirectTo(view, this.config.needsRefreshMessage)
+    })
+  }
 
   private refusal(error: string, message: string) {
     return (this.request.headers.accept ?? "").includes("application/json")
@@ -672,40 +701,46 @@ export class SessionImpl implements Session.Session {
 
   // --- The user's other sessions (server-side stores) ---------------------------
 
-  readonly listSessions: Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStoreError> = Effect.gen(
-    this,
-    function*() {
+  get listSessions(): Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStoreError> {
+    return Effect.gen(
+      this,
+      function*() {
+        const data = yield* this.state
+        const store = this.handle.store
+        if (data?.userId === undefined) return []
+        if (store === undefined) return [{ current: true, createdAt: data.issuedAt, expiresAt: undefined }]
+        const current = this.handle.key()
+        const sessions = yield* store.listByUser(data.userId)
+        return sessions.map(({ key, session }) => ({
+          current: key === current,
+          createdAt: session.createdAt,
+          expiresAt: session.expiresAt
+        }))
+      }
+    )
+  }
+
+  get logoutOtherDevices(): Effect.Effect<number, SessionStoreError> {
+    return Effect.gen(this, function*() {
       const data = yield* this.state
       const store = this.handle.store
-      if (data?.userId === undefined) return []
-      if (store === undefined) return [{ current: true, createdAt: data.issuedAt, expiresAt: undefined }]
-      const current = this.handle.key()
-      const sessions = yield* store.listByUser(data.userId)
-      return sessions.map(({ key, session }) => ({
-        current: key === current,
-        createdAt: session.createdAt,
-        expiresAt: session.expiresAt
-      }))
-    }
-  )
+      if (data?.userId === undefined || store === undefined) return 0
+      return yield* store.deleteByUser(data.userId, this.handle.key())
+    })
+  }
 
-  readonly logoutOtherDevices: Effect.Effect<number, SessionStoreError> = Effect.gen(this, function*() {
-    const data = yield* this.state
-    const store = this.handle.store
-    if (data?.userId === undefined || store === undefined) return 0
-    return yield* store.deleteByUser(data.userId, this.handle.key())
-  })
-
-  readonly logoutEverywhere: Effect.Effect<number, SessionStoreError> = Effect.gen(this, function*() {
-    const data = yield* this.state
-    const store = this.handle.store
-    // The others now; this one as any logout does, in the pre-response step.
-    const ended = data?.userId === undefined || store === undefined
-      ? 0
-      : yield* store.deleteByUser(data.userId, this.handle.key())
-    yield* this.logout
-    return ended
-  })
+  get logoutEverywhere(): Effect.Effect<number, SessionStoreError> {
+    return Effect.gen(this, function*() {
+      const data = yield* this.state
+      const store = this.handle.store
+      // The others now; this one as any logout does, in the pre-response step.
+      const ended = data?.userId === undefined || store === undefined
+        ? 0
+        : yield* store.deleteByUser(data.userId, this.handle.key())
+      yield* this.logout
+      return ended
+    })
+  }
 
   // --- The pre-response step ---------------------------------------------------
 

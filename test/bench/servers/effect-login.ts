@@ -1,0 +1,66 @@
+// effect-login with the cookie (default), memory or Redis store (STORE, REDIS_URL).
+import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Console, Effect, Layer, Option, Redacted, Schema } from "effect"
+import { LoginManager, loginRequired, RedisStore, SessionStore, UserLoader } from "effect-login"
+import { Redis } from "ioredis"
+import { createServer } from "node:http"
+
+interface User {
+  readonly id: string
+  readonly name: string
+  readonly password: string
+}
+const users = new Map<string, User>([["1", { id: "1", name: "alice", password: "wonderland" }]])
+const { AuthenticatedUser, layer, login } = UserLoader.make({ id: (user: User) => user.id })
+
+const Form = Schema.Struct({ username: Schema.String, password: Schema.String })
+
+const router = HttpRouter.empty.pipe(
+  HttpRouter.get("/public", Effect.succeed(HttpServerResponse.text("public"))),
+  HttpRouter.get(
+    "/protected",
+    Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`hello ${user.name}`)).pipe(loginRequired)
+  ),
+  HttpRouter.post(
+    "/login",
+    Effect.gen(function*() {
+      const form = yield* HttpServerRequest.schemaBodyUrlParams(Form)
+      const user = users.get("1")!
+      if (form.username !== user.name || form.password !== user.password) {
+        return HttpServerResponse.text("no", { status: 401 })
+      }
+      yield* Effect.orDie(login(user))
+      return HttpServerResponse.text("ok")
+    }).pipe(Effect.orDie)
+  ),
+  HttpRouter.get(
+    "/__heap",
+    Effect.sync(() => {
+      ;(globalThis as { gc?: () => void }).gc?.()
+      return HttpServerResponse.text(String(process.memoryUsage().heapUsed))
+    })
+  ),
+  LoginManager.middleware
+)
+
+const options = { secretKey: Redacted.make("benchmark-secret-key-0123456789abcdef"), cookie: { secure: false } }
+const store = process.env.STORE ?? "cookie"
+const LoginLive = store === "cookie"
+  ? LoginManager.layer(options)
+  : LoginManager.layerStore(options).pipe(
+    Layer.provide(
+      store === "memory"
+        ? SessionStore.layerMemory()
+        : RedisStore.layer(new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, commandTimeout: 1000 }))
+    )
+  )
+
+HttpServer.serve(router).pipe(
+  Layer.provide(LoginLive),
+  Layer.provide(layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))),
+  Layer.provide(NodeHttpServer.layer(createServer, { port: Number(process.env.PORT), host: "127.0.0.1" })),
+  Layer.tap(() => Console.log("listening")),
+  Layer.launch,
+  NodeRuntime.runMain
+)
