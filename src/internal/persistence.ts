@@ -209,7 +209,8 @@ export const store = (
           if (Option.isNone(latest)) return undefined // ended meanwhile (logout everywhere): not revived
           current = latest.value
           const replayed = change.replay(Option.getOrUndefined(decodeData(current.data)), now)
-          if (replayed === undefined) return current
+          // Nothing left to write (the winner made the same change): done.
+          if (replayed === undefined || encodeData(replayed) === current.data) return current
           data = replayed
         }
         return yield* new SessionStore.SessionStoreError({ operation: "set", cause: "too many concurrent writes" })

@@ -6,7 +6,7 @@
  *     npm run bench -- [--rounds 3] [--duration 5] [--connections 50]
  */
 import autocannon from "autocannon"
-import { type ChildProcess, spawn } from "node:child_process"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import { createServer } from "node:net"
 import * as os from "node:os"
@@ -20,6 +20,17 @@ const rounds = arg("rounds", 3)
 const duration = arg("duration", 5)
 const connections = arg("connections", 50)
 const here = path.dirname(new URL(import.meta.url).pathname)
+
+// Two cores: the load generator on one, the server on the other, so that they do not take turns.
+const pinned = (() => {
+  try {
+    execFileSync("taskset", ["-p", "-c", "1", String(process.pid)], { stdio: "ignore" })
+    return true
+  } catch {
+    return false
+  }
+})()
+const onServerCore = (args: ReadonlyArray<string>) => pinned ? ["taskset", "-c", "0", ...args] : args
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -68,6 +79,7 @@ interface Server {
 }
 
 const form = "username=alice&password=wonderland"
+const userAgent = "effect-login-bench/1.0"
 
 const main = async () => {
   let redis: ChildProcess | undefined
@@ -109,7 +121,7 @@ const main = async () => {
     for (const server of order) {
       const port = await freePort()
       const child = await start(
-        [process.execPath, "--import", "tsx", path.join(here, "servers", server.file)],
+        onServerCore([process.execPath, "--import", "tsx", path.join(here, "servers", server.file)]),
         { PORT: String(port), ...server.env },
         "listening"
       )
@@ -121,18 +133,20 @@ const main = async () => {
         if (server.protected) {
           const response = await fetch(`${base}/login`, {
             method: "POST",
-            headers: { "content-type": "application/x-www-form-urlencoded" },
+            headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": userAgent },
             body: form
           })
           cookie = response.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ")
           if (!response.ok || cookie === "") throw new Error(`${server.name}: login failed (${response.status})`)
         }
+        // The browser that logged in keeps its User-Agent (session protection binds the login to it).
+        const headers = { cookie, "user-agent": userAgent }
         await load({ url: `${base}/public`, duration: 1 })
-        if (server.protected) await load({ url: `${base}/protected`, duration: 1, headers: { cookie } })
+        if (server.protected) await load({ url: `${base}/protected`, duration: 1, headers })
         const pub = await load({ url: `${base}/public` })
         entry.public.push(pub)
         if (server.file === "effect-bare.ts") bare[round] = pub
-        if (server.protected) entry.protected.push(await load({ url: `${base}/protected`, headers: { cookie } }))
+        if (server.protected) entry.protected.push(await load({ url: `${base}/protected`, headers }))
         if (server.loginBench) {
           entry.login.push(
             await load({
@@ -160,7 +174,9 @@ const main = async () => {
   const lines = [
     `Node ${process.version}, ${os.cpus().length} × ${
       os.cpus()[0]?.model
-    }, autocannon ${connections} connections × ${duration} s, ${rounds} rounds (medians; ratios per round, then the median).`,
+    }, autocannon ${connections} connections × ${duration} s, ${rounds} rounds (medians; ratios per round, then the median)${
+      pinned ? "; server pinned to core 0, load generator to core 1" : ""
+    }.`,
     "",
     "| server | /public req/s | /protected req/s | /protected ÷ bare Effect /public | /protected ÷ Express+passport /protected |",
     "|---|---|---|---|---|"

@@ -46,14 +46,16 @@ const router = HttpRouter.empty.pipe(
 
 const options = { secretKey: Redacted.make("benchmark-secret-key-0123456789abcdef"), cookie: { secure: false } }
 const store = process.env.STORE ?? "cookie"
+const redis = async () => {
+  const client = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, commandTimeout: 1000 })
+  // No offline queue: commands fail until connected, so connect before serving.
+  await new Promise((resolve) => client.once("ready", resolve))
+  return client
+}
 const LoginLive = store === "cookie"
   ? LoginManager.layer(options)
   : LoginManager.layerStore(options).pipe(
-    Layer.provide(
-      store === "memory"
-        ? SessionStore.layerMemory()
-        : RedisStore.layer(new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, commandTimeout: 1000 }))
-    )
+    Layer.provide(store === "memory" ? SessionStore.layerMemory() : RedisStore.layer(await redis()))
   )
 
 HttpServer.serve(router).pipe(
