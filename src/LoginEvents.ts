@@ -109,7 +109,11 @@ export const eventsTotal = Metric.counter("effect_login_events_total", {
  * @category constructors
  */
 export const publish = (hub: PubSub.PubSub<LoginEvent>, event: LoginEvent): Effect.Effect<void> =>
-  Effect.zipRight(Metric.increment(counterOf(event._tag)), PubSub.publish(hub, event))
+  // On every request that asks for the user: one synchronous step rather than two effects.
+  Effect.sync(() => {
+    counterOf(event._tag).unsafeUpdate(1, [])
+    hub.unsafeOffer(event)
+  })
 
 // One tagged counter per event type, made once rather than on every publish.
 const counters = new Map<LoginEvent["_tag"], Metric.Metric.Counter<number>>()

@@ -61,6 +61,8 @@ export interface Change {
  */
 export interface Handle {
   readonly load: (now: number) => Effect.Effect<Loaded, SessionStore.SessionStoreError>
+  /** The same, when it needs no I/O (the cookie): the hot path runs it without fibers or deferreds. */
+  readonly loadSync: ((now: number) => Loaded) | undefined
   /** Refuses a session that cannot be written (a cookie over 4 KB). */
   readonly check: (next: SessionData) => Effect.Effect<void, Session.SessionTooLarge>
   /** Writes what changed and sets or clears the cookie. */
@@ -108,21 +110,22 @@ export const cookie = (settings: CookieSettings, codec: SessionCookie.Codec): Pe
   open: (request) => {
     // The value of the last session that passed the size check, so that it is encoded once.
     let checked: { readonly data: SessionData; readonly value: string } | undefined
+    const loadSync = (now: number): Loaded => {
+      const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
+      if (raw === undefined) return { data: undefined, raw, presented: false, rejected: false, stale: false }
+      if (raw === cookieHeader.duplicate) {
+        return { data: undefined, raw: undefined, presented: true, rejected: true, stale: false }
+      }
+      const decoded = codec.decode(raw, now)
+      return Either.isRight(decoded)
+        ? { data: decoded.right.session, raw, presented: true, rejected: false, stale: decoded.right.stale }
+        : { data: undefined, raw, presented: true, rejected: true, stale: false }
+    }
     return {
       store: undefined,
       key: () => undefined,
-      load: (now) =>
-        Effect.sync((): Loaded => {
-          const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
-          if (raw === undefined) return { data: undefined, raw, presented: false, rejected: false, stale: false }
-          if (raw === cookieHeader.duplicate) {
-            return { data: undefined, raw: undefined, presented: true, rejected: true, stale: false }
-          }
-          const decoded = codec.decode(raw, now)
-          return Either.isRight(decoded)
-            ? { data: decoded.right.session, raw, presented: true, rejected: false, stale: decoded.right.stale }
-            : { data: undefined, raw, presented: true, rejected: true, stale: false }
-        }),
+      loadSync,
+      load: (now) => Effect.sync(() => loadSync(now)),
       check: (next) => {
         if (isEmpty(next)) return Effect.void
         const value = codec.encode(next)
@@ -219,6 +222,7 @@ export const store = (
     return {
       store: sessions,
       key: () => key,
+      loadSync: undefined,
       load: (now) => {
         const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
         if (raw === undefined) {

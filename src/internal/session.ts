@@ -177,6 +177,14 @@ export class SessionImpl implements Session.Session {
       if (this.loaded) return Effect.succeed(this.data)
       // Concurrent fibers of one request share one read.
       if (this.loading !== undefined) return Deferred.await(this.loading)
+      // The hot path (a cookie session, no CSRF check due): read it here and now, synchronously.
+      const loadSync = this.handle.loadSync
+      if (loadSync !== undefined && !this.csrfCheckDue()) {
+        return Effect.clockWith((clock) => {
+          const now = clock.unsafeCurrentTimeMillis()
+          return this.accept(loadSync(now), now)
+        })
+      }
       const loading = Deferred.unsafeMake<SessionData | undefined, SessionStoreError>(FiberId.none)
       this.loading = loading
       const read = this.verifyOrigin.pipe(
@@ -193,15 +201,19 @@ export class SessionImpl implements Session.Session {
    * raised as the platform's "respond with this" defect so that it is not
    * logged as a failure.
    */
+  /** A state-changing request that carries our cookies: its origin must be checked. */
+  private csrfCheckDue(): boolean {
+    const { cookieName, csrf, remember } = this.config
+    const header = this.request.headers.cookie
+    return csrf !== undefined && Csrf.isStateChanging(this.request.method) &&
+      (cookieHeader.readCookie(header, cookieName) !== undefined ||
+        cookieHeader.readCookie(header, remember.name) !== undefined)
+  }
+
   private get verifyOrigin(): Effect.Effect<void> {
     return Effect.suspend(() => {
-      const { cookieName, csrf, remember } = this.config
-      const header = this.request.headers.cookie
-      if (
-        csrf === undefined || !Csrf.isStateChanging(this.request.method) ||
-        (cookieHeader.readCookie(header, cookieName) === undefined &&
-          cookieHeader.readCookie(header, remember.name) === undefined)
-      ) return Effect.void
+      const { csrf } = this.config
+      if (csrf === undefined || !this.csrfCheckDue()) return Effect.void
       return Effect.flatMap(FiberRef.get(Csrf.currentExempt), (exempt) => {
         const verdict = exempt ? Either.void : Csrf.verifyOrigin(this.request, csrf)
         if (Either.isRight(verdict)) return Effect.void
@@ -217,29 +229,32 @@ export class SessionImpl implements Session.Session {
   }
 
   private decode(now: number): Effect.Effect<SessionData | undefined, SessionStoreError> {
-    return Effect.flatMap(this.handle.load(now), (loaded) => {
-      this.loaded = true
-      this.loadedAt = now
-      this.presented = loaded.presented
-      if (loaded.rejected) {
-        const flask = this.config.flask === undefined || loaded.raw === undefined
-          ? Option.none()
-          : FlaskCompat.decodeSessionCookie(loaded.raw, { ...this.config.flask, now })
-        if (Option.isSome(flask)) {
-          // A Flask session: re-issued as ours on this response.
-          this.migrated = true
-          this.rotate = true
-          this.replace(() => fromFlask(flask.value, now))
-          return Effect.succeed(this.data)
-        }
-        this.invalid = true
-        return Effect.as(Effect.logDebug("effect-login: session cookie rejected"), undefined)
+    return Effect.flatMap(this.handle.load(now), (loaded) => this.accept(loaded, now))
+  }
+
+  /** Takes in the session as the request found it. */
+  private accept(loaded: persistence.Loaded, now: number): Effect.Effect<SessionData | undefined> {
+    this.loaded = true
+    this.loadedAt = now
+    this.presented = loaded.presented
+    if (loaded.rejected) {
+      const flask = this.config.flask === undefined || loaded.raw === undefined
+        ? Option.none()
+        : FlaskCompat.decodeSessionCookie(loaded.raw, { ...this.config.flask, now })
+      if (Option.isSome(flask)) {
+        // A Flask session: re-issued as ours on this response.
+        this.migrated = true
+        this.rotate = true
+        this.replace(() => fromFlask(flask.value, now))
+        return Effect.succeed(this.data)
       }
-      // Verified by a previous key: re-issue it under the current one.
-      this.dirty = loaded.stale
-      this.data = loaded.data
-      return Effect.succeed(this.data)
-    })
+      this.invalid = true
+      return Effect.as(Effect.logDebug("effect-login: session cookie rejected"), undefined)
+    }
+    // Verified by a previous key: re-issue it under the current one.
+    this.dirty = loaded.stale
+    this.data = loaded.data
+    return Effect.succeed(this.data)
   }
 
   /** Changes the session; for changes that never make it larger than a valid one. */
@@ -306,7 +321,7 @@ export class SessionImpl implements Session.Session {
         }
       }
       return this.settle(Option.none())
-    }).pipe(Effect.withSpan("effect-login/resolveUser", { captureStackTrace: false }))
+    })
   }
 
   private settle(user: Option.Option<unknown>): Option.Option<unknown> {
