@@ -8,9 +8,9 @@
 import autocannon from "autocannon"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
-import { createServer } from "node:net"
 import * as os from "node:os"
 import * as path from "node:path"
+import { freePort } from "../utils/freePort.js"
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -31,15 +31,6 @@ const pinned = (() => {
   }
 })()
 const onServerCore = (args: ReadonlyArray<string>) => pinned ? ["taskset", "-c", "0", ...args] : args
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 const start = (args: ReadonlyArray<string>, env: Record<string, string>, ready: string) =>
   new Promise<ChildProcess>((resolve, reject) => {

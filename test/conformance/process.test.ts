@@ -6,20 +6,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
 import { once } from "node:events"
-import { createServer } from "node:net"
 import * as path from "node:path"
+import { freePort } from "../utils/freePort.js"
 
 const root = path.resolve(import.meta.dirname, "../..")
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 describe("conformance server process", () => {
   it("listens, serves the contract, and exits cleanly on SIGTERM", async () => {

@@ -8,19 +8,9 @@ import { Effect } from "effect"
 import { Redis } from "ioredis"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
-import { createServer } from "node:net"
+import { freePort } from "./freePort.js"
 
 export const redisAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].some((p) => fs.existsSync(p))
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 const launch = (port: number) =>
   new Promise<ChildProcess>((resolve, reject) => {
