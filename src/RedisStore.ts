@@ -138,7 +138,12 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
         duration: timeout,
         onTimeout: () => new SessionStore.SessionStoreError({ operation, cause: "timed out" })
       }),
-      Effect.tapError((error) => Effect.logError(`effect-login: Redis ${operation} failed`, error.cause)),
+      Effect.tapError((error) =>
+        Effect.logError(
+          `effect-login: Redis ${operation} failed:`,
+          error.cause instanceof Error ? error.cause.message : String(error.cause)
+        )
+      ),
       Effect.withSpan(`effect-login/RedisStore.${operation}`, { captureStackTrace: false })
     )
   // Expiry lives in Redis' TTL; the session's `expiresAt` is read back from it.
