@@ -13,6 +13,7 @@
 import type * as Cookies from "@effect/platform/Cookies"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -137,7 +138,10 @@ export class SessionImpl implements Session.Session {
 
   private readonly handle: persistence.Handle
   private loaded = false
-  private loading: Deferred.Deferred<SessionData | undefined, SessionStoreError> | undefined = undefined
+  /** The session is being read (from a store): other fibers of the request wait for it. */
+  private reading = false
+  private readWaiting: Deferred.Deferred<SessionData | undefined, SessionStoreError> | undefined = undefined
+  private readFailed: Cause.Cause<SessionStoreError> | undefined = undefined
   /** When the session was read: the time of this request's changes. */
   private loadedAt = 0
   private data: SessionData | undefined = undefined
@@ -151,9 +155,13 @@ export class SessionImpl implements Session.Session {
   private readonly mutations: Array<Mutation> = []
 
   private resolved: Option.Option<unknown> | undefined = undefined
-  private pending:
+  /** The user is being resolved: other fibers of the request wait for it rather than load again. */
+  private resolving = false
+  private waiting:
     | Deferred.Deferred<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError>
     | undefined = undefined
+  /** The resolution failed (the store is down): the request keeps that answer. */
+  private failed: Cause.Cause<UserLoader.UserLoaderError | SessionStoreError> | undefined = undefined
   /** The user came from a request loader: not in the session, never fresh. */
   private fromRequest = false
   /** The session was read from a Flask cookie in this request: it has no stamp or client yet. */
@@ -175,8 +183,12 @@ export class SessionImpl implements Session.Session {
   private get state(): Effect.Effect<SessionData | undefined, SessionStoreError> {
     return Effect.suspend(() => {
       if (this.loaded) return Effect.succeed(this.data)
-      // Concurrent fibers of one request share one read.
-      if (this.loading !== undefined) return Deferred.await(this.loading)
+      if (this.readFailed !== undefined) return Effect.failCause(this.readFailed)
+      // Concurrent fibers of one request share one read: the later ones wait for the first.
+      if (this.reading) {
+        this.readWaiting ??= Deferred.unsafeMake(FiberId.none)
+        return Deferred.await(this.readWaiting)
+      }
       // The hot path (a cookie session, no CSRF check due): read it here and now, synchronously.
       const loadSync = this.handle.loadSync
       if (loadSync !== undefined && !this.csrfCheckDue()) {
@@ -185,13 +197,18 @@ export class SessionImpl implements Session.Session {
           return this.accept(loadSync(now), now)
         })
       }
-      const loading = Deferred.unsafeMake<SessionData | undefined, SessionStoreError>(FiberId.none)
-      this.loading = loading
-      const read = this.verifyOrigin.pipe(
+      this.reading = true
+      return this.verifyOrigin.pipe(
         Effect.zipRight(Clock.currentTimeMillis),
-        Effect.flatMap((now) => this.decode(now))
+        Effect.flatMap((now) => this.decode(now)),
+        Effect.onExit((exit) => {
+          this.reading = false
+          if (exit._tag === "Failure") this.readFailed = exit.cause
+          const waiting = this.readWaiting
+          this.readWaiting = undefined
+          return waiting === undefined ? Effect.void : Deferred.done(waiting, exit)
+        })
       )
-      return Effect.intoDeferred(read, loading).pipe(Effect.zipRight(Deferred.await(loading)))
     })
   }
 
@@ -285,17 +302,23 @@ export class SessionImpl implements Session.Session {
   // --- Who is the user -------------------------------------------------------
 
   get user(): Effect.Effect<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError> {
-    return Effect
-      .suspend(() => {
-        if (this.resolved !== undefined) return Effect.succeed(this.resolved)
-        // Concurrent fibers of one request share one resolution.
-        if (this.pending !== undefined) return Deferred.await(this.pending)
-        const pending = Deferred.unsafeMake<Option.Option<unknown>, UserLoader.UserLoaderError | SessionStoreError>(
-          FiberId.none
-        )
-        this.pending = pending
-        return Effect.intoDeferred(this.resolve, pending).pipe(Effect.zipRight(Deferred.await(pending)))
-      })
+    return Effect.suspend(() => {
+      if (this.resolved !== undefined) return Effect.succeed(this.resolved)
+      if (this.failed !== undefined) return Effect.failCause(this.failed)
+      // Concurrent fibers of one request share one resolution: the later ones wait for the first.
+      if (this.resolving) {
+        this.waiting ??= Deferred.unsafeMake(FiberId.none)
+        return Deferred.await(this.waiting)
+      }
+      this.resolving = true
+      return this.resolve.pipe(Effect.onExit((exit) => {
+        this.resolving = false
+        if (exit._tag === "Failure") this.failed = exit.cause
+        const waiting = this.waiting
+        this.waiting = undefined
+        return waiting === undefined ? Effect.void : Deferred.done(waiting, exit)
+      }))
+    })
   }
 
   get authenticated() {
