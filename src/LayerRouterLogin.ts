@@ -23,11 +23,20 @@
  * @since 0.1.0
  */
 import * as HttpLayerRouter from "@effect/platform/HttpLayerRouter"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import type * as CurrentUser from "./CurrentUser.js"
 import * as LoginManager from "./LoginManager.js"
 import * as LoginRequired from "./LoginRequired.js"
-import * as Session from "./Session.js"
+import type * as Session from "./Session.js"
+
+// Each middleware runs a route with the request's session, as `LoginManager.middleware` does,
+// with the LoginManager captured when the Layer is built.
+const withSession = Effect.map(
+  Effect.context<LoginManager.LoginManager>(),
+  (context) => <E, R>(effect: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
+    Effect.provide(LoginManager.middleware(effect), context)
+)
 
 /**
  * Provides the `Session` of each request; anonymous requests are welcome.
@@ -36,14 +45,7 @@ import * as Session from "./Session.js"
  * @category middleware
  */
 export const SessionMiddleware = HttpLayerRouter.middleware<{ provides: Session.Session }>()(
-  Effect.map(
-    Effect.context<LoginManager.LoginManager>(),
-    (context) => (effect) =>
-      Effect.flatMap(
-        Effect.provide(LoginManager.currentSession, context),
-        (session) => Effect.provideService(effect, Session.Session, session)
-      )
-  )
+  Effect.map(withSession, (run) => (effect) => run(effect))
 )
 
 /**
@@ -53,14 +55,7 @@ export const SessionMiddleware = HttpLayerRouter.middleware<{ provides: Session.
  * @category middleware
  */
 export const LoginRequiredMiddleware = HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser }>()(
-  Effect.map(
-    Effect.context<LoginManager.LoginManager>(),
-    (context) => (effect) =>
-      Effect.flatMap(
-        Effect.provide(LoginManager.currentSession, context),
-        (session) => Effect.provideService(LoginRequired.loginRequired(effect), Session.Session, session)
-      )
-  )
+  Effect.map(withSession, (run) => (effect) => run(LoginRequired.loginRequired(effect)))
 )
 
 /**
@@ -73,12 +68,5 @@ export const LoginRequiredMiddleware = HttpLayerRouter.middleware<{ provides: Cu
 export const FreshLoginRequiredMiddleware = HttpLayerRouter.middleware<
   { provides: CurrentUser.AuthenticatedUser | CurrentUser.FreshUser }
 >()(
-  Effect.map(
-    Effect.context<LoginManager.LoginManager>(),
-    (context) => (effect) =>
-      Effect.flatMap(
-        Effect.provide(LoginManager.currentSession, context),
-        (session) => Effect.provideService(LoginRequired.freshLoginRequired(effect), Session.Session, session)
-      )
-  )
+  Effect.map(withSession, (run) => (effect) => run(LoginRequired.freshLoginRequired(effect)))
 )

@@ -75,7 +75,7 @@ export const maxCookieBytes = 4096
  * @category errors
  */
 export class SessionCookieError extends Data.TaggedError("SessionCookieError")<{
-  readonly reason: "Oversized" | "Duplicated" | "BadSignature" | "InvalidPayload" | "Expired"
+  readonly reason: "Oversized" | "BadSignature" | "InvalidPayload" | "Expired"
 }> {
   override get message() {
     return `Session cookie rejected: ${this.reason}`
