@@ -1,9 +1,18 @@
 /**
- * HTTP throughput, side by side in one run: each server in its own process on
- * 127.0.0.1, warmed up, then loaded with autocannon (fixed connections and
- * duration), in rounds with the order rotated; medians and ratios per round.
+ * HTTP throughput and server CPU per request, side by side in one run: each
+ * server in its own process on 127.0.0.1, warmed up, then loaded with
+ * autocannon (fixed connections and duration), in rounds with the order
+ * rotated; medians, and ratios per round then the median.
  *
- *     npm run bench -- [--rounds 3] [--duration 5] [--connections 50]
+ * CPU per request: utime + stime of the server process (all its threads), read
+ * from /proc/<pid>/stat right before and right after each measured load,
+ * divided by the requests autocannon completed in that window. Ticks are 10 ms
+ * (CLK_TCK 100): keep --duration at a few seconds so that they do not matter.
+ *
+ *     npm run bench:http -- [--rounds 3] [--duration 5] [--connections 50] [--only "effect-login, cookie,Express"]
+ *
+ * --only keeps the servers whose name contains one of the comma-separated
+ * strings (case-insensitive); the bare server always runs (it is the baseline).
  */
 import autocannon from "autocannon"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
@@ -12,13 +21,21 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { freePort } from "../utils/freePort.js"
 
-const arg = (name: string, fallback: number) => {
+const argValue = (name: string) => {
   const i = process.argv.indexOf(`--${name}`)
-  return i > 0 ? Number(process.argv[i + 1]) : fallback
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+const arg = (name: string, fallback: number) => {
+  const value = argValue(name)
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: expected a positive number, got ${value}`)
+  return n
 }
 const rounds = arg("rounds", 3)
 const duration = arg("duration", 5)
 const connections = arg("connections", 50)
+const only = argValue("only")?.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "")
 const here = path.dirname(new URL(import.meta.url).pathname)
 
 // Two cores: the load generator on one, the server on the other, so that they do not take turns.
@@ -30,7 +47,27 @@ const pinned = (() => {
     return false
   }
 })()
+// taskset sets the affinity then execs its command: the pid spawn returns is the node process itself.
 const onServerCore = (args: ReadonlyArray<string>) => pinned ? ["taskset", "-c", "0", ...args] : args
+
+const ticksPerSecond = (() => {
+  try {
+    const n = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim())
+    return Number.isFinite(n) && n > 0 ? n : 100
+  } catch {
+    return 100
+  }
+})()
+
+/** utime + stime of a process (all its threads), in µs. */
+const cpuMicros = (pid: number) => {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8")
+  // Field 2 (comm) is in parentheses and may hold spaces: count from the last ")". Field 3 is fields[0].
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+  const utime = Number(fields[14 - 3])
+  const stime = Number(fields[15 - 3])
+  return ((utime + stime) * 1e6) / ticksPerSecond
+}
 
 const start = (args: ReadonlyArray<string>, env: Record<string, string>, ready: string) =>
   new Promise<ChildProcess>((resolve, reject) => {
@@ -43,22 +80,27 @@ const start = (args: ReadonlyArray<string>, env: Record<string, string>, ready: 
       out += chunk
       if (out.includes(ready)) resolve(child)
     })
+    child.once("error", reject)
     child.once("exit", (code) => reject(new Error(`${args.join(" ")} exited with ${code}: ${out}`)))
   })
 
 const stop = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve()
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
     child.once("exit", () => resolve())
     child.kill("SIGKILL")
   })
 
-const load = async (options: autocannon.Options) => {
+const run = async (label: string, options: autocannon.Options) => {
   const result = await autocannon({ connections, duration, ...options })
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${options.url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+    const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code} × ${count}`)
+    throw new Error(
+      `${label}: ${result.non2xx} non-2xx responses and ${result.errors} errors out of ${result.requests.total} ` +
+        `(status codes: ${codes.join(", ") || "none"})`
+    )
   }
-  return result.requests.mean
+  return result
 }
 
 interface Server {
@@ -69,130 +111,186 @@ interface Server {
   readonly loginBench?: boolean
 }
 
+interface Entry {
+  /** Mean req/s of each round. */
+  readonly public: Array<number>
+  readonly protected: Array<number>
+  readonly login: Array<number>
+  /** Server CPU µs per request, each round. */
+  readonly publicCpu: Array<number>
+  readonly protectedCpu: Array<number>
+  readonly loginCpu: Array<number>
+}
+
 const form = "username=alice&password=wonderland"
 const userAgent = "effect-login-bench/1.0"
+const bareName = "bare Effect HttpRouter (no auth)"
+const expressName = "Express 5 + express-session + passport"
 
 const main = async () => {
   let redis: ChildProcess | undefined
   const redisPort = await freePort()
-  try {
-    redis = await start(
-      ["redis-server", "--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      {},
-      "Ready to accept connections"
-    )
-  } catch {
-    console.error("redis-server not found: the Redis store is skipped")
-  }
-  const servers: ReadonlyArray<Server> = [
-    { name: "bare Effect HttpRouter (no auth)", file: "effect-bare.ts", protected: false },
-    {
-      name: "effect-login, cookie store",
-      file: "effect-login.ts",
-      env: { STORE: "cookie" },
-      protected: true,
-      loginBench: true
-    },
-    { name: "effect-login, memory store", file: "effect-login.ts", env: { STORE: "memory" }, protected: true },
-    ...(redis === undefined ? [] : [{
-      name: "effect-login, Redis store",
-      file: "effect-login.ts",
-      env: { STORE: "redis", REDIS_URL: `redis://127.0.0.1:${redisPort}` },
-      protected: true
-    }]),
-    { name: "Express 5 + express-session + passport", file: "express-passport.ts", protected: true, loginBench: true },
-    { name: "Fastify 5 + @fastify/secure-session", file: "fastify-secure-session.ts", protected: true },
-    { name: "Hono + signed cookie", file: "hono-signed-cookie.ts", protected: true }
-  ]
-  const results = new Map<string, { public: Array<number>; protected: Array<number>; login: Array<number> }>()
-  const bare: Array<number> = []
-  for (let round = 0; round < rounds; round++) {
-    // Rotate the order, so that no server always runs first (or last) on a warm machine.
-    const order = servers.map((_, i) => servers[(i + round) % servers.length]!)
-    for (const server of order) {
-      const port = await freePort()
-      const child = await start(
-        onServerCore([process.execPath, "--import", "tsx", path.join(here, "servers", server.file)]),
-        { PORT: String(port), ...server.env },
-        "listening"
+  const wanted = (name: string) => only === undefined || only.some((s) => name.toLowerCase().includes(s))
+  const redisName = "effect-login, Redis store"
+  if (wanted(redisName)) {
+    try {
+      redis = await start(
+        ["redis-server", "--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        {},
+        "Ready to accept connections"
       )
-      try {
-        const base = `http://127.0.0.1:${port}`
-        const entry = results.get(server.name) ?? { public: [], protected: [], login: [] }
-        results.set(server.name, entry)
-        let cookie = ""
-        if (server.protected) {
-          const response = await fetch(`${base}/login`, {
-            method: "POST",
-            headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": userAgent },
-            body: form
-          })
-          cookie = response.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ")
-          if (!response.ok || cookie === "") throw new Error(`${server.name}: login failed (${response.status})`)
-        }
-        // The browser that logged in keeps its User-Agent (session protection binds the login to it).
-        const headers = { cookie, "user-agent": userAgent }
-        await load({ url: `${base}/public`, duration: 1 })
-        if (server.protected) await load({ url: `${base}/protected`, duration: 1, headers })
-        const pub = await load({ url: `${base}/public` })
-        entry.public.push(pub)
-        if (server.file === "effect-bare.ts") bare[round] = pub
-        if (server.protected) entry.protected.push(await load({ url: `${base}/protected`, headers }))
-        if (server.loginBench) {
-          entry.login.push(
-            await load({
+    } catch {
+      console.error("redis-server not found: the Redis store is skipped")
+    }
+  }
+  try {
+    const all: ReadonlyArray<Server> = [
+      { name: bareName, file: "effect-bare.ts", protected: false },
+      {
+        name: "effect-login, cookie store",
+        file: "effect-login.ts",
+        env: { STORE: "cookie" },
+        protected: true,
+        loginBench: true
+      },
+      { name: "effect-login, memory store", file: "effect-login.ts", env: { STORE: "memory" }, protected: true },
+      ...(redis === undefined ? [] : [{
+        name: redisName,
+        file: "effect-login.ts",
+        env: { STORE: "redis", REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+        protected: true
+      }]),
+      { name: "Effect + hand-written HMAC check", file: "effect-hmac.ts", protected: true, loginBench: true },
+      { name: expressName, file: "express-passport.ts", protected: true, loginBench: true },
+      { name: "Fastify 5 + @fastify/secure-session", file: "fastify-secure-session.ts", protected: true },
+      { name: "Hono + signed cookie", file: "hono-signed-cookie.ts", protected: true }
+    ]
+    const servers = all.filter((server) => server.name === bareName || wanted(server.name))
+    if (servers.length === 1 && only !== undefined) console.error(`--only ${only.join(",")}: no server matches`)
+    const results = new Map<string, Entry>(
+      servers.map((
+        s
+      ) => [s.name, { public: [], protected: [], login: [], publicCpu: [], protectedCpu: [], loginCpu: [] }])
+    )
+    for (let round = 0; round < rounds; round++) {
+      // Rotate the order, so that no server always runs first (or last) on a warm machine.
+      const order = servers.map((_, i) => servers[(i + round) % servers.length]!)
+      for (const server of order) {
+        const port = await freePort()
+        const child = await start(
+          onServerCore([process.execPath, "--import", "tsx", path.join(here, "servers", server.file)]),
+          { PORT: String(port), ...server.env },
+          "listening"
+        )
+        try {
+          const pid = child.pid!
+          // Through taskset, the pid must still be node's (taskset execs it), not a taskset that waits for a child.
+          const exe = fs.readlinkSync(`/proc/${pid}/exe`)
+          if (path.basename(exe) !== path.basename(process.execPath)) {
+            throw new Error(`${server.name}: pid ${pid} runs ${exe}, not node: its CPU time would not be the server's`)
+          }
+          // One measured load: req/s and server CPU µs per request (CPU read right before and right after).
+          const measure = async (label: string, options: autocannon.Options) => {
+            const before = cpuMicros(pid)
+            const result = await run(`${server.name} ${label}`, options)
+            const cpu = cpuMicros(pid) - before
+            return { rps: result.requests.mean, cpu: cpu / result.requests.total }
+          }
+          const base = `http://127.0.0.1:${port}`
+          const entry = results.get(server.name)!
+          let cookie = ""
+          if (server.protected) {
+            const response = await fetch(`${base}/login`, {
+              method: "POST",
+              headers: { "content-type": "application/x-www-form-urlencoded", "user-agent": userAgent },
+              body: form
+            })
+            cookie = response.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ")
+            if (!response.ok || cookie === "") throw new Error(`${server.name}: login failed (${response.status})`)
+          }
+          // The browser that logged in keeps its User-Agent (session protection binds the login to it).
+          const headers = { cookie, "user-agent": userAgent }
+          await run(`${server.name} GET /public (warm-up)`, { url: `${base}/public`, duration: 1 })
+          if (server.protected) {
+            await run(`${server.name} GET /protected (warm-up)`, { url: `${base}/protected`, duration: 1, headers })
+          }
+          const pub = await measure("GET /public", { url: `${base}/public` })
+          entry.public.push(pub.rps)
+          entry.publicCpu.push(pub.cpu)
+          if (server.protected) {
+            const prot = await measure("GET /protected", { url: `${base}/protected`, headers })
+            entry.protected.push(prot.rps)
+            entry.protectedCpu.push(prot.cpu)
+          }
+          if (server.loginBench) {
+            const login = await measure("POST /login", {
               url: `${base}/login`,
               method: "POST",
               headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
               body: form
             })
-          )
+            entry.login.push(login.rps)
+            entry.loginCpu.push(login.cpu)
+          }
+          console.error(`round ${round + 1}: ${server.name} done`)
+        } finally {
+          await stop(child)
         }
-        console.error(`round ${round + 1}: ${server.name} done`)
-      } finally {
-        await stop(child)
       }
     }
-  }
 
-  const median = (values: ReadonlyArray<number>) => {
-    const sorted = [...values].sort((a, b) => a - b)
-    const mid = Math.floor(sorted.length / 2)
-    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+    const median = (values: ReadonlyArray<number>) => {
+      const sorted = [...values].sort((a, b) => a - b)
+      const mid = Math.floor(sorted.length / 2)
+      return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+    }
+    const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
+    const fmtCpu = (n: number) => n.toFixed(1)
+    const bareCpu = results.get(bareName)!.publicCpu
+    const expressCpu = results.get(expressName)?.protectedCpu
+    const lines = [
+      `Node ${process.version}, ${os.cpus().length} × ${
+        os.cpus()[0]?.model
+      }, autocannon ${connections} connections × ${duration} s, ${rounds} round${
+        rounds === 1 ? "" : "s"
+      } (medians; ratios per round, then the median)${
+        pinned ? "; server pinned to core 0, load generator to core 1" : ""
+      }. CPU µs/req: server utime+stime (/proc/<pid>/stat, ${ticksPerSecond} ticks/s) ÷ requests completed.`,
+      "",
+      "| server | /public req/s | /protected req/s | CPU µs/req /public → /protected | bare /public CPU ÷ this /protected CPU | /protected CPU ÷ Express+passport /protected CPU |",
+      "|---|---|---|---|---|---|"
+    ]
+    for (const [name, entry] of results) {
+      const has = entry.protected.length > 0
+      const vsBare = entry.protectedCpu.map((c, i) => bareCpu[i]! / c)
+      const vsExpress = expressCpu === undefined ? [] : entry.protectedCpu.map((c, i) => c / expressCpu[i]!)
+      lines.push(
+        `| ${name} | ${fmt(median(entry.public))} | ${has ? fmt(median(entry.protected)) : "—"} | ${
+          fmtCpu(median(entry.publicCpu))
+        } → ${has ? fmtCpu(median(entry.protectedCpu)) : "—"} | ${
+          has ? median(vsBare).toFixed(2) : "1.00 (its /public)"
+        } | ${has && vsExpress.length > 0 ? median(vsExpress).toFixed(2) : "—"} |`
+      )
+    }
+    const logins = [...results].filter(([, e]) => e.login.length > 0)
+    if (logins.length > 0) {
+      lines.push("", "| login POST | req/s | CPU µs/req |", "|---|---|---|")
+      for (const [name, entry] of logins) {
+        lines.push(`| ${name} | ${fmt(median(entry.login))} | ${fmtCpu(median(entry.loginCpu))} |`)
+      }
+    }
+    const report = lines.join("\n")
+    console.log(report)
+    fs.mkdirSync("test-results/bench", { recursive: true })
+    fs.writeFileSync("test-results/bench/http.md", report + "\n")
+    fs.writeFileSync("test-results/bench/http.json", JSON.stringify(Object.fromEntries(results), null, 2))
+  } finally {
+    if (redis !== undefined) await stop(redis)
   }
-  const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
-  const expressProtected = results.get("Express 5 + express-session + passport")!.protected
-  const lines = [
-    `Node ${process.version}, ${os.cpus().length} × ${
-      os.cpus()[0]?.model
-    }, autocannon ${connections} connections × ${duration} s, ${rounds} rounds (medians; ratios per round, then the median)${
-      pinned ? "; server pinned to core 0, load generator to core 1" : ""
-    }.`,
-    "",
-    "| server | /public req/s | /protected req/s | /protected ÷ bare Effect /public | /protected ÷ Express+passport /protected |",
-    "|---|---|---|---|---|"
-  ]
-  for (const [name, entry] of results) {
-    const tax = entry.protected.map((p, i) => p / bare[i]!)
-    const vsExpress = entry.protected.map((p, i) => p / expressProtected[i]!)
-    lines.push(
-      `| ${name} | ${fmt(median(entry.public))} | ${entry.protected.length ? fmt(median(entry.protected)) : "—"} | ${
-        entry.protected.length ? median(tax).toFixed(2) : "1.00 (its /public)"
-      } | ${entry.protected.length ? median(vsExpress).toFixed(2) : "—"} |`
-    )
-  }
-  const logins = [...results].filter(([, e]) => e.login.length > 0)
-  lines.push("", "| login POST | req/s |", "|---|---|")
-  for (const [name, entry] of logins) lines.push(`| ${name} | ${fmt(median(entry.login))} |`)
-  const report = lines.join("\n")
-  console.log(report)
-  fs.mkdirSync("test-results/bench", { recursive: true })
-  fs.writeFileSync("test-results/bench/http.md", report + "\n")
-  fs.writeFileSync("test-results/bench/http.json", JSON.stringify(Object.fromEntries(results), null, 2))
-  if (redis !== undefined) await stop(redis)
 }
 
 main().catch((error) => {
-  console.error(error)
+  console.error("HTTP benchmark failed:", error instanceof Error ? error.message : error)
+  if (error instanceof Error && error.stack !== undefined) console.error(error.stack)
   process.exit(1)
 })
