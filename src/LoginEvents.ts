@@ -109,11 +109,19 @@ export const eventsTotal = Metric.counter("effect_login_events_total", {
  * @category constructors
  */
 export const publish = (hub: PubSub.PubSub<LoginEvent>, event: LoginEvent): Effect.Effect<void> =>
-  // On every request that asks for the user: one synchronous step rather than two effects.
-  Effect.sync(() => {
-    counterOf(event._tag).unsafeUpdate(1, [])
-    hub.unsafeOffer(event)
-  })
+  Effect.sync(() => unsafePublish(hub, event))
+
+/**
+ * Publishes an event and counts it, now: for code that already runs inside an
+ * effect (the request core publishes this way, without an Effect step per event).
+ *
+ * @since 0.2.0
+ * @category unsafe
+ */
+export const unsafePublish = (hub: PubSub.PubSub<LoginEvent>, event: LoginEvent): void => {
+  counterOf(event._tag).unsafeUpdate(1, [])
+  hub.unsafeOffer(event)
+}
 
 // One tagged counter per event type, made once rather than on every publish.
 const counters = new Map<LoginEvent["_tag"], Metric.Metric.Counter<number>>()

@@ -22,9 +22,12 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
+import { memoize } from "./internal/boundedCache.js"
 import * as crypto from "./internal/crypto.js"
 import * as persistence from "./internal/persistence.js"
-import * as internal from "./internal/session.js"
+import * as internal from "./internal/requestSession.js"
+import * as sessionData from "./internal/sessionData.js"
+import * as sessionProtection from "./internal/sessionProtection.js"
 import * as LoginEvents from "./LoginEvents.js"
 import * as RememberCookie from "./RememberCookie.js"
 import * as Session from "./Session.js"
@@ -342,10 +345,17 @@ const makeWith = (
       message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
 
     const settings = { name: cookieName, options: cookieOptions }
+    const stampHash = memoize(
+      1024,
+      256,
+      (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url")
+    )
     const config: internal.Config = {
-      cookieName,
       persistence: server === undefined
-        ? persistence.cookie(settings, SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge }))
+        ? persistence.cookie(
+          { ...settings, maxAgeMillis: Duration.toMillis(maxAge) },
+          SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge })
+        )
         : persistence.store(
           { ...settings, persistent: cookie.persistent === true },
           server.store,
@@ -361,8 +371,8 @@ const makeWith = (
         codec: RememberCookie.make(secrets)
       },
       protection,
-      client: protection === "off" ? undefined : (request) => clientIdentifier(request, trustedProxies),
-      stampHash: (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url"),
+      client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),
+      stampHash,
       freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
       loginView: options.loginView,
       refreshView: options.refreshView,
@@ -375,41 +385,46 @@ const makeWith = (
       flask: options.flaskCompat,
       csrf: options.csrf?.enabled === false ? undefined : {
         trustedOrigins: (options.csrf?.trustedOrigins ?? []).map((origin) => new URL(origin).origin),
-        secure: cookieOptions.secure === true
+        secure: cookieOptions.secure === true,
+        cookieNames: [cookieName, rememberName]
       }
     }
     // Keyed by the request's source (the Node request), which survives `request.modify` by
     // routers: HttpRouter, HttpApi and HttpLayerRouter middleware of one request share one session.
-    const sessions = new WeakMap<object, Session.Session>()
+    const sessions = new WeakMap<object, internal.RequestSession>()
+    const keyOf = (request: HttpServerRequest.HttpServerRequest): object =>
+      typeof request.source === "object" && request.source !== null ? request.source : request
+    // One pre-response step for every request, made once: it finds the request's session, if any.
+    const commit: HttpApp.PreResponseHandler = (request, response) => {
+      const session = sessions.get(keyOf(request))
+      return session === undefined ? Effect.succeed(response) : session.commit(response)
+    }
     return LoginManager.of({
       [TypeId]: TypeId,
       issueSessionCookie: (user, issue) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const fresh = issue?.fresh ?? true
           const stamp = loader.securityStamp?.(user)
+          const data = sessionData.issued(
+            loader.id(user),
+            issue?.fresh ?? true,
+            stamp === undefined ? undefined : stampHash(stamp),
+            now
+          )
           return Effect.map(
-            config.persistence.issue({
-              id: crypto.randomToken(16),
-              userId: loader.id(user),
-              fresh,
-              ...(fresh ? { freshAt: now } : {}),
-              ...(stamp === undefined ? {} : { stamp: config.stampHash(stamp) }),
-              issuedAt: now
-            }, now),
+            config.persistence.issue(data, now),
             (value) => Cookies.unsafeMakeCookie(cookieName, value, cookieOptions)
           )
         }),
       sessionFor: (request) =>
         Effect.suspend(() => {
-          const key = typeof request.source === "object" && request.source !== null ? request.source : request
+          const key = keyOf(request)
           const existing = sessions.get(key)
           if (existing !== undefined) return Effect.succeed(existing)
-          const session = new internal.SessionImpl(config, request)
+          const session = new internal.RequestSession(config, request)
           sessions.set(key, session)
-          return Effect.as(
-            HttpApp.appendPreResponseHandler((_request, response) => session.commit(response)),
-            session
-          )
+          // Once per request, where the session is provided (outside any handler's own
+          // pre-response handlers), so that a change made anywhere in the request is written.
+          return Effect.as(HttpApp.appendPreResponseHandler(commit), session)
         })
     })
   })
@@ -434,16 +449,8 @@ export const layerStore = (
  * @since 0.1.0
  * @category constructors
  */
-export const clientIdentifier = (request: HttpServerRequest.HttpServerRequest, trustedProxies = 0): string => {
-  let ip = Option.getOrElse(request.remoteAddress, () => "")
-  if (trustedProxies > 0) {
-    const hops = (request.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) =>
-      hop !== ""
-    )
-    ip = hops[Math.max(0, hops.length - trustedProxies)] ?? ip
-  }
-  return crypto.sha256(`${ip}|${request.headers["user-agent"] ?? ""}`).subarray(0, 16).toString("base64url")
-}
+export const clientIdentifier = (request: HttpServerRequest.HttpServerRequest, trustedProxies = 0): string =>
+  sessionProtection.clientIdentifier(trustedProxies)(request)
 
 /**
  * The Layer an application provides once (its `LoginLive`): the login manager
@@ -543,7 +550,14 @@ export const layerConfig = (
 export const middleware = <E, R>(
   app: HttpApp.Default<E, R>
 ): HttpApp.Default<E, Exclude<R, Session.Session> | LoginManager> =>
-  Effect.flatMap(currentSession, (session) => Effect.provideService(app, Session.Session, session))
+  Effect.withFiberRuntime((fiber) => {
+    const manager = Context.unsafeGet(fiber.currentContext, LoginManager)
+    const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
+    return Effect.flatMap(
+      manager.sessionFor(request),
+      (session) => Effect.provideService(app, Session.Session, session)
+    )
+  })
 
 /**
  * The session of the current request (see `LoginManager.sessionFor`); what

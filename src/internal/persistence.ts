@@ -1,9 +1,9 @@
 /**
  * Where a session lives between requests: in the cookie itself (signed or
  * encrypted), or in a `SessionStore` with only a random id in the cookie.
- * The request logic (internal/session.ts) is the same for both; this module
- * reads the session once per request and writes it back in the pre-response
- * step.
+ * The request logic (internal/requestSession.ts) is the same for both: this
+ * module reads the session once per request, writes it back in the
+ * pre-response step, and reaches the user's other sessions.
  *
  * @internal
  */
@@ -13,15 +13,16 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
 import * as SessionStore from "../SessionStore.js"
+import { BoundedCache } from "./boundedCache.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as crypto from "./crypto.js"
-
-type SessionData = SessionCookie.SessionData
+import { isEmpty, type SessionData } from "./sessionData.js"
 
 /**
  * The session as the request found it.
@@ -64,15 +65,18 @@ export interface Handle {
   /** The same, when it needs no I/O (the cookie): the hot path runs it without fibers or deferreds. */
   readonly loadSync: ((now: number) => Loaded) | undefined
   /** Refuses a session that cannot be written (a cookie over 4 KB). */
-  readonly check: (next: SessionData) => Effect.Effect<void, Session.SessionTooLarge>
+  readonly check: (next: SessionData) => Session.SessionTooLarge | undefined
   /** Writes what changed and sets or clears the cookie. */
   readonly commit: (change: Change, response: HttpServerResponse.HttpServerResponse) => Effect.Effect<
     HttpServerResponse.HttpServerResponse
   >
-  /** The other sessions of a user, when they live in a store. */
-  readonly store: SessionStore.SessionStore | undefined
-  /** The store key of this request's session, when there is one. */
-  readonly key: () => string | undefined
+  /** The sessions of `userId`: all of them in a store, only this one (`current`) in a cookie. */
+  readonly sessionsOf: (
+    userId: string,
+    current: SessionData
+  ) => Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStore.SessionStoreError>
+  /** Ends the other sessions of `userId` (a store only; a cookie cannot reach them): how many. */
+  readonly endOthers: (userId: string) => Effect.Effect<number, SessionStore.SessionStoreError>
 }
 
 /** @internal */
@@ -81,12 +85,6 @@ export interface Persistence {
   /** A new session, made without a request: the cookie value (for test clients and tools). */
   readonly issue: (data: SessionData, now: number) => Effect.Effect<string, SessionStore.SessionStoreError>
 }
-
-/** @internal */
-export const isEmpty = (data: SessionData): boolean =>
-  data.userId === undefined && data.next === undefined &&
-  (data.flashes === undefined || data.flashes.length === 0) &&
-  (data.data === undefined || Object.keys(data.data).length === 0)
 
 const expire = (response: HttpServerResponse.HttpServerResponse, name: string, options: Cookies.Cookie["options"]) => {
   // The same attributes as when it was set: browsers only delete a cookie they can match.
@@ -100,54 +98,73 @@ export interface CookieSettings {
   readonly options: Cookies.Cookie["options"]
 }
 
+// Cookies verified recently, by their exact value: a repeat costs a lookup, not an HMAC. Only
+// verified cookies enter, the expiry is checked again on every hit, and large values are not kept.
+const verifiedCacheSize = 4096
+const verifiedCacheMaxValue = 1024
+
 /**
  * Stateless: the whole session in a signed or encrypted cookie.
  *
  * @internal
  */
-export const cookie = (settings: CookieSettings, codec: SessionCookie.Codec): Persistence => ({
-  issue: (data) => Effect.succeed(codec.encode(data)),
-  open: (request) => {
-    // The value of the last session that passed the size check, so that it is encoded once.
-    let checked: { readonly data: SessionData; readonly value: string } | undefined
-    const loadSync = (now: number): Loaded => {
-      const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
-      if (raw === undefined) return { data: undefined, raw, presented: false, rejected: false, stale: false }
-      if (raw === cookieHeader.duplicate) {
-        return { data: undefined, raw: undefined, presented: true, rejected: true, stale: false }
-      }
-      const decoded = codec.decode(raw, now)
-      return Either.isRight(decoded)
-        ? { data: decoded.right.session, raw, presented: true, rejected: false, stale: decoded.right.stale }
-        : { data: undefined, raw, presented: true, rejected: true, stale: false }
-    }
-    return {
-      store: undefined,
-      key: () => undefined,
-      loadSync,
-      load: (now) => Effect.sync(() => loadSync(now)),
-      check: (next) => {
-        if (isEmpty(next)) return Effect.void
-        const value = codec.encode(next)
-        const bytes = settings.name.length + 1 + value.length
-        if (bytes > SessionCookie.maxCookieBytes) {
-          return Effect.fail(new Session.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes }))
+export const cookie = (
+  settings: CookieSettings & { readonly maxAgeMillis: number },
+  codec: SessionCookie.Codec
+): Persistence => {
+  const verified = new BoundedCache<SessionCookie.Decoded>(verifiedCacheSize)
+  const decode = (raw: string, now: number): SessionCookie.Decoded | undefined => {
+    const cached = verified.get(raw)
+    if (cached !== undefined) return now - cached.session.issuedAt < settings.maxAgeMillis ? cached : undefined
+    const decoded = codec.decode(raw, now)
+    if (Either.isLeft(decoded)) return undefined
+    if (raw.length <= verifiedCacheMaxValue) verified.set(raw, decoded.right)
+    return decoded.right
+  }
+  return {
+    issue: (data) => Effect.succeed(codec.encode(data)),
+    open: (request) => {
+      // The value of the last session that passed the size check, so that it is encoded once.
+      let checked: { readonly data: SessionData; readonly value: string } | undefined
+      const loadSync = (now: number): Loaded => {
+        const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
+        if (raw === undefined) return { data: undefined, raw, presented: false, rejected: false, stale: false }
+        if (raw === cookieHeader.duplicate) {
+          return { data: undefined, raw: undefined, presented: true, rejected: true, stale: false }
         }
-        checked = { data: next, value }
-        return Effect.void
-      },
-      commit: (change, response) =>
-        Effect.sync(() => {
+        const decoded = decode(raw, now)
+        return decoded !== undefined
+          ? { data: decoded.session, raw, presented: true, rejected: false, stale: decoded.stale }
+          : { data: undefined, raw, presented: true, rejected: true, stale: false }
+      }
+      return {
+        loadSync,
+        load: (now) => Effect.sync(() => loadSync(now)),
+        check: (next) => {
+          if (isEmpty(next)) return undefined
+          const value = codec.encode(next)
+          const bytes = settings.name.length + 1 + value.length
+          if (bytes > SessionCookie.maxCookieBytes) {
+            return new Session.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes })
+          }
+          checked = { data: next, value }
+          return undefined
+        },
+        commit: (change, response) => {
           if (change.dirty && change.data !== undefined && !isEmpty(change.data)) {
             const value = checked?.data === change.data ? checked.value : codec.encode(change.data)
             // The name and options were validated when the Layer was built; the value is base64url.
-            return HttpServerResponse.unsafeSetCookie(response, settings.name, value, settings.options)
+            return Exit.succeed(HttpServerResponse.unsafeSetCookie(response, settings.name, value, settings.options))
           }
-          return change.dirty ? expire(response, settings.name, settings.options) : response
-        })
+          return Exit.succeed(change.dirty ? expire(response, settings.name, settings.options) : response)
+        },
+        sessionsOf: (_, current) =>
+          Exit.succeed([{ current: true, createdAt: current.issuedAt, expiresAt: undefined }]),
+        endOthers: () => Exit.succeed(0)
+      }
     }
   }
-})
+}
 
 const encodeData = Schema.encodeSync(Schema.parseJson(SessionCookie.SessionData))
 const decodeData = Schema.decodeUnknownOption(Schema.parseJson(SessionCookie.SessionData))
@@ -220,8 +237,6 @@ export const store = (
       })
 
     return {
-      store: sessions,
-      key: () => key,
       loadSync: undefined,
       load: (now) => {
         const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
@@ -250,7 +265,15 @@ export const store = (
           return { data: data.value, raw, presented: true, rejected: false, stale: false }
         })
       },
-      check: () => Effect.void,
+      check: () => undefined,
+      sessionsOf: (userId) =>
+        Effect.map(sessions.listByUser(userId), (found) =>
+          found.map(({ key: other, session }) => ({
+            current: other === key,
+            createdAt: session.createdAt,
+            expiresAt: session.expiresAt
+          }))),
+      endOthers: (userId) => sessions.deleteByUser(userId, key),
       commit: (change, response) =>
         Effect.gen(function*() {
           const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)

@@ -1,0 +1,40 @@
+/**
+ * Cross-site request forgery: a state-changing request that carries this
+ * library's cookies must come from this site. Checked before the session is
+ * first used; a request without our cookies has no session to abuse.
+ *
+ * @internal
+ */
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Either from "effect/Either"
+import * as Csrf from "../Csrf.js"
+import * as cookieHeader from "./cookieHeader.js"
+
+/** @internal */
+export interface Settings {
+  readonly trustedOrigins: ReadonlyArray<string>
+  /** The session cookie is `Secure`: only an https origin is this site. */
+  readonly secure: boolean
+  /** The cookies whose presence makes the check due: the session and the remember cookie. */
+  readonly cookieNames: ReadonlyArray<string>
+}
+
+/**
+ * The reason to refuse `request`, or `undefined` to let it through.
+ * `isExempt` (the route opted out with `Csrf.exempt`) is asked only when the
+ * check is due.
+ *
+ * @internal
+ */
+export const check = (
+  request: HttpServerRequest.HttpServerRequest,
+  settings: Settings | undefined,
+  isExempt: () => boolean
+): string | undefined => {
+  if (settings === undefined || !Csrf.isStateChanging(request.method)) return undefined
+  const header = request.headers.cookie
+  if (!settings.cookieNames.some((name) => cookieHeader.readCookie(header, name) !== undefined)) return undefined
+  if (isExempt()) return undefined
+  const verdict = Csrf.verifyOrigin(request, settings)
+  return Either.isLeft(verdict) ? verdict.left : undefined
+}

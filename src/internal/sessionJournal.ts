@@ -1,0 +1,57 @@
+/**
+ * What one request did to its session: the data as it stands after the
+ * request's changes, and the changes themselves, so that the pre-response step
+ * knows what to write (and a store can replay them over a concurrent write).
+ *
+ * @internal
+ */
+import type * as persistence from "./persistence.js"
+import type { Mutation, SessionData } from "./sessionData.js"
+import { isEmpty } from "./sessionData.js"
+
+/** @internal */
+export class SessionJournal {
+  /** The session as this request sees it. */
+  data: SessionData | undefined
+  /** A session cookie came with the request, valid or not. */
+  readonly presented: boolean
+  /** It must be written: changed, or signed by a previous key. */
+  private dirty: boolean
+  /** A cookie came that is not a session of ours: it must be cleared even if nothing else changes. */
+  private readonly invalid: boolean
+  /** A new identity: login, logout, restored or migrated logins. */
+  private rotate = false
+  private readonly mutations: Array<Mutation> = []
+
+  /** `at`: when the session was read, the time of this request's changes. */
+  constructor(loaded: persistence.Loaded, readonly at: number) {
+    this.data = loaded.data
+    this.dirty = loaded.stale
+    this.invalid = loaded.rejected
+    this.presented = loaded.presented
+  }
+
+  /** What `mutation` would make of the session, without applying it. */
+  preview(mutation: Mutation): SessionData | undefined {
+    return mutation(this.data, this.at)
+  }
+
+  apply(mutation: Mutation, options?: { readonly rotate?: boolean }): void {
+    this.data = mutation(this.data, this.at)
+    this.mutations.push(mutation)
+    this.dirty = true
+    if (options?.rotate === true) this.rotate = true
+  }
+
+  /** What the pre-response step writes. */
+  change(): persistence.Change {
+    const mutations = this.mutations
+    return {
+      // An emptied session that never had a cookie needs no cookie either.
+      dirty: (this.dirty || this.invalid) && (this.presented || (this.data !== undefined && !isEmpty(this.data))),
+      data: this.data,
+      rotate: this.rotate,
+      replay: (data, now) => mutations.reduce<SessionData | undefined>((d, mutation) => mutation(d, now), data)
+    }
+  }
+}

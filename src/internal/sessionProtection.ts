@@ -1,0 +1,73 @@
+/**
+ * Session protection (Flask-Login's `session_protection`) and revocation
+ * stamps: whether the login a session carries still stands for this client
+ * and this user. Pure decisions over hashed values.
+ *
+ * @internal
+ */
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Option from "effect/Option"
+import { memoize } from "./boundedCache.js"
+import * as crypto from "./crypto.js"
+
+/** @internal */
+export type Mode = "off" | "basic" | "strong"
+
+/**
+ * What becomes of a login when a client uses it:
+ * - `Keep`: the same client (or protection is off);
+ * - `Bind`: made without a client (`issueSessionCookie`, or protection was off): bound to this one;
+ * - `Stale` (basic): another client; still logged in, but no longer fresh;
+ * - `End` (strong): another client; the login ends, the application's data stays.
+ *
+ * @internal
+ */
+export type Verdict = "Keep" | "Bind" | "Stale" | "End"
+
+/**
+ * `current` is `undefined` when protection is off.
+ *
+ * @internal
+ */
+export const decide = (mode: Mode, stored: string | undefined, current: string | undefined): Verdict =>
+  current === undefined || stored === current
+    ? "Keep"
+    : stored === undefined
+    ? "Bind"
+    : mode === "strong"
+    ? "End"
+    : "Stale"
+
+/**
+ * Whether a session or remember token made under the `stored` stamp hash still
+ * holds for a user whose stamp hashes to `current` (`undefined`: the
+ * application keeps no stamps). Compared in constant time.
+ *
+ * @internal
+ */
+export const stampHolds = (current: string | undefined, stored: string | undefined): boolean =>
+  current === undefined ||
+  (stored !== undefined && crypto.timingSafeEqual(Buffer.from(current), Buffer.from(stored)))
+
+// Distinct clients seen recently: each costs a SHA-256 once, not on every request.
+const cacheSize = 10_000
+
+/**
+ * Identifies clients by a hash of their IP and User-Agent, reading the IP
+ * `trustedProxies` entries from the right of `X-Forwarded-For`.
+ *
+ * @internal
+ */
+export const clientIdentifier = (trustedProxies: number): (request: HttpServerRequest.HttpServerRequest) => string => {
+  const hash = memoize(cacheSize, 512, (client) => crypto.sha256(client).subarray(0, 16).toString("base64url"))
+  return (request) => hash(`${clientIp(request, trustedProxies)}|${request.headers["user-agent"] ?? ""}`)
+}
+
+const clientIp = (request: HttpServerRequest.HttpServerRequest, trustedProxies: number): string => {
+  const ip = Option.getOrElse(request.remoteAddress, () => "")
+  if (trustedProxies === 0) return ip
+  const hops = (request.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) =>
+    hop !== ""
+  )
+  return hops[Math.max(0, hops.length - trustedProxies)] ?? ip
+}

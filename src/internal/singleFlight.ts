@@ -1,0 +1,69 @@
+/**
+ * Per-request "compute once": the first caller runs the computation,
+ * concurrent callers (other fibers of the same request) wait for its result,
+ * later callers get it at once. The session's read and the user's resolution
+ * both go through it.
+ *
+ * @internal
+ */
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
+
+/** @internal */
+export class SingleFlight<A, E> {
+  private exit: Exit.Exit<A, E> | undefined = undefined
+  private running = false
+  /** Made only when a second fiber arrives while the first computes: rare, and a Deferred is not free. */
+  private waiting: Deferred.Deferred<Exit.Exit<A, E> | undefined> | undefined = undefined
+
+  /** The result, once there is one. */
+  get done(): Exit.Exit<A, E> | undefined {
+    return this.exit
+  }
+
+  private settle(exit: Exit.Exit<A, E>): Exit.Exit<A, E> {
+    // An interrupted computation leaves nothing behind: the next caller computes again.
+    if (!Exit.isInterrupted(exit)) this.exit = exit
+    return exit
+  }
+
+  /**
+   * The result, computing it now if nobody has. To be called inside an effect
+   * (it runs `compute` at once); an Exit is an Effect, so a result at hand
+   * costs no step.
+   */
+  runNow(compute: () => Effect.Effect<A, E>): Effect.Effect<A, E> {
+    if (this.exit !== undefined) return this.exit
+    if (this.running) {
+      this.waiting ??= Deferred.unsafeMake(FiberId.none)
+      // Undefined: the first fiber was interrupted before it finished, so compute again.
+      return Effect.flatMap(Deferred.await(this.waiting), (exit) => exit ?? this.runNow(compute))
+    }
+    const effect = compute()
+    // Computed without effects: done in this step.
+    if (Exit.isExit(effect)) return this.settle(effect as Exit.Exit<A, E>)
+    this.running = true
+    return Effect.onExit(effect, (exit) => {
+      this.running = false
+      const interrupted = Exit.isFailure(exit) && Exit.isInterrupted(exit)
+      if (!interrupted) this.exit = exit
+      const waiting = this.waiting
+      this.waiting = undefined
+      return waiting === undefined ? Effect.void : Deferred.succeed(waiting, interrupted ? undefined : exit)
+    })
+  }
+}
+
+/**
+ * `Effect.flatMap`, without the step when `self` is already a success value
+ * (a loader that answers from memory, a session read from the cookie).
+ *
+ * @internal
+ */
+export const andThen = <A, E, R, B, E2, R2>(
+  self: Effect.Effect<A, E, R>,
+  f: (a: A) => Effect.Effect<B, E2, R2>
+): Effect.Effect<B, E | E2, R | R2> =>
+  Exit.isExit(self) && Exit.isSuccess(self) ? f(self.value as A) : Effect.flatMap(self, f)
