@@ -38,7 +38,9 @@ import * as Predicate from "effect/Predicate"
 import * as Record from "effect/Record"
 import * as Schema from "effect/Schema"
 import * as CurrentUser from "./CurrentUser.js"
-import * as LoginEvents from "./LoginEvents.js"
+import * as refusal from "./internal/refusal.js"
+import { RequestSession } from "./internal/requestSession.js"
+import type * as LoginEvents from "./LoginEvents.js"
 import * as LoginManager from "./LoginManager.js"
 import * as Session from "./Session.js"
 import type { SessionStoreError } from "./SessionStore.js"
@@ -229,8 +231,13 @@ const authenticated = (session: Session.Session) =>
         : CurrentUser.LoginDisabled
   )
 
-const publish = (event: LoginEvents.LoginEvent) =>
-  Effect.flatMap(LoginEvents.LoginEvents, (hub) => LoginEvents.publish(hub, event))
+// The same events and messages as the router's refusals (internal/refusal.ts), answered as schema errors.
+const refuse = (session: Session.Session, first: boolean, kind: refusal.Kind) =>
+  Effect.suspend(() => {
+    if (first && session instanceof RequestSession) session.announce(kind)
+    const message = refusal.messages[kind]
+    return Effect.fail(kind === "Unauthorized" ? new Unauthorized({ message }) : new NeedsRefresh({ message }))
+  })
 
 /**
  * Implements an {@link authentication} tag.
@@ -253,10 +260,10 @@ export const layerLoginRequired = <I, S extends Handlers<unknown, Unauthorized |
 ): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> =>
   implement(tag, (first) =>
     Effect.gen(function*() {
-      const user = yield* authenticated(yield* sessionOfRequest)
+      const session = yield* sessionOfRequest
+      const user = yield* authenticated(session)
       if (Option.isSome(user)) return user.value
-      if (first) yield* publish(LoginEvents.LoginEvent.Unauthorized())
-      return yield* new Unauthorized({ message: "Login required" })
+      return yield* refuse(session, first, "Unauthorized")
     }))
 
 /**
@@ -276,12 +283,10 @@ export const layerFreshLoginRequired = <
       const session = yield* sessionOfRequest
       const user = yield* authenticated(session)
       if (Option.isNone(user)) {
-        if (first) yield* publish(LoginEvents.LoginEvent.Unauthorized())
-        return yield* new Unauthorized({ message: "Login required" })
+        return yield* refuse(session, first, "Unauthorized")
       }
       if ((yield* CurrentUser.LoginDisabled)._tag === "Some" || (yield* session.isFresh)) return user.value
-      if (first) yield* publish(LoginEvents.LoginEvent.NeedsRefresh({ userId: undefined }))
-      return yield* new NeedsRefresh({ message: "A fresh login is required" })
+      return yield* refuse(session, first, "NeedsRefresh")
     }))
 
 /**

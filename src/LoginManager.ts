@@ -24,6 +24,7 @@ import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
 import { memoize } from "./internal/boundedCache.js"
 import * as crypto from "./internal/crypto.js"
+import type * as loginConfig from "./internal/loginConfig.js"
 import * as persistence from "./internal/persistence.js"
 import * as internal from "./internal/requestSession.js"
 import * as sessionData from "./internal/sessionData.js"
@@ -350,7 +351,7 @@ const makeWith = (
       256,
       (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url")
     )
-    const config: internal.Config = {
+    const config: loginConfig.Config = {
       persistence: server === undefined
         ? persistence.cookie(
           { ...settings, maxAgeMillis: Duration.toMillis(maxAge) },
@@ -374,14 +375,16 @@ const makeWith = (
       client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),
       stampHash,
       freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
-      loginView: options.loginView,
-      refreshView: options.refreshView,
-      useSessionForNext: options.useSessionForNext ?? false,
-      loginMessage: flash(options.loginMessage, "Please log in to access this page."),
-      needsRefreshMessage: flash(options.needsRefreshMessage, "Please reauthenticate to access this page."),
-      localize: options.localize ?? ((message) => message),
-      onUnauthorized: options.onUnauthorized,
-      onNeedsRefresh: options.onNeedsRefresh,
+      refusal: {
+        loginView: options.loginView,
+        refreshView: options.refreshView,
+        useSessionForNext: options.useSessionForNext ?? false,
+        loginMessage: flash(options.loginMessage, "Please log in to access this page."),
+        needsRefreshMessage: flash(options.needsRefreshMessage, "Please reauthenticate to access this page."),
+        localize: options.localize ?? ((message) => message),
+        onUnauthorized: options.onUnauthorized,
+        onNeedsRefresh: options.onNeedsRefresh
+      },
       flask: options.flaskCompat,
       csrf: options.csrf?.enabled === false ? undefined : {
         trustedOrigins: (options.csrf?.trustedOrigins ?? []).map((origin) => new URL(origin).origin),

@@ -9,8 +9,36 @@
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as SafeRedirect from "../SafeRedirect.js"
+import * as sessionData from "./sessionData.js"
+
+/** @internal */
+export interface Flash {
+  readonly message: string
+  readonly category: string
+}
+
+/**
+ * How the application wants refusals answered (Flask-Login's views, messages and handlers).
+ *
+ * @internal
+ */
+export interface Settings {
+  readonly loginView: string | undefined
+  readonly refreshView: string | undefined
+  readonly useSessionForNext: boolean
+  readonly loginMessage: Flash | undefined
+  readonly needsRefreshMessage: Flash | undefined
+  readonly localize: (message: string, request: HttpServerRequest.HttpServerRequest) => string
+  readonly onUnauthorized: Handler | undefined
+  readonly onNeedsRefresh: Handler | undefined
+}
+
+/** @internal */
+export type Handler = Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
 
 /** @internal */
 export const messages = {
@@ -64,13 +92,37 @@ export const next = (request: HttpServerRequest.HttpServerRequest, view: string)
 }
 
 /**
- * The redirect to `view`: `next` in the query, or (`useSessionForNext`) kept in the session.
+ * The answer to a refused request: the application's handler; else a 302 to
+ * `view` with `next` (in the query, or kept in the session) and a flashed
+ * message; else 401. `keep` writes the flash and `next` to the session; if it
+ * cannot, they are lost, not the redirect.
  *
  * @internal
  */
-export const redirect = (
-  view: string,
-  next: string,
-  useSessionForNext: boolean
-): HttpServerResponse.HttpServerResponse =>
-  HttpServerResponse.redirect(useSessionForNext ? view : SafeRedirect.loginUrl(view, next), { status: 302 })
+export const respond = (
+  settings: Settings,
+  request: HttpServerRequest.HttpServerRequest,
+  kind: Kind,
+  view: string | undefined,
+  keep: (mutation: sessionData.Mutation) => Effect.Effect<void, unknown>
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  const handler = kind === "Unauthorized" ? settings.onUnauthorized : settings.onNeedsRefresh
+  if (handler !== undefined) return Effect.provideService(handler, HttpServerRequest.HttpServerRequest, request)
+  if (view === undefined) return Exit.succeed(unauthorized(request, kind))
+  const flash = kind === "Unauthorized" ? settings.loginMessage : settings.needsRefreshMessage
+  const message = flash === undefined ? undefined : settings.localize(flash.message, request)
+  const back = next(request, view)
+  const response = HttpServerResponse.redirect(
+    settings.useSessionForNext ? view : SafeRedirect.loginUrl(view, back),
+    { status: 302 }
+  )
+  if (message === undefined && !settings.useSessionForNext) return Exit.succeed(response)
+  const kept = sessionData.withFlash(
+    message === undefined ? undefined : [flash!.category, message],
+    settings.useSessionForNext ? back : undefined
+  )
+  return keep(kept).pipe(
+    Effect.catchAll((error) => Effect.logWarning("effect-login: could not keep the flash or next", error)),
+    Effect.as(response)
+  )
+}

@@ -108,6 +108,59 @@ export const refresh = (
     ? Outgoing.Set({ token: { ...incoming.token, expiresAt: now + incoming.token.duration } })
     : undefined
 
+/**
+ * One request's remember cookie: what came (read once, when first needed) and
+ * what the response will do with it.
+ *
+ * @internal
+ */
+export class RememberState {
+  private incomingOf: Incoming | undefined = undefined
+  private outgoingOf: Outgoing | undefined = undefined
+
+  constructor(
+    private readonly header: string | undefined,
+    private readonly settings: Settings,
+    private readonly flask: FlaskCompat.Options | undefined
+  ) {}
+
+  incoming(now: number): Incoming {
+    return this.incomingOf ??= read(this.header, this.settings, this.flask, now)
+  }
+
+  get outgoing(): Outgoing | undefined {
+    return this.outgoingOf
+  }
+
+  /** The response clears the cookie: it must not log anyone in again. */
+  get cleared(): boolean {
+    return this.outgoingOf?._tag === "Clear"
+  }
+
+  clear(): void {
+    this.outgoingOf = clear
+  }
+
+  issue(userId: string, stamp: string | undefined, now: number, durationMillis: number): void {
+    this.outgoingOf = issue(userId, stamp, now, durationMillis)
+  }
+
+  /** With `refreshEachRequest`, unless the response already does something with the cookie. */
+  refresh(userId: string, now: number): void {
+    this.outgoingOf ??= refresh(this.incoming(now), userId, this.settings, now)
+  }
+
+  /** At logout: a cookie that came is cleared (even when the session was lost); one about to be set is not. */
+  logout(now: number): void {
+    if (this.incoming(now)._tag !== "Absent") this.outgoingOf = clear
+    else if (this.outgoingOf?._tag === "Set") this.outgoingOf = undefined
+  }
+
+  write(response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse {
+    return write(response, this.outgoingOf, this.settings)
+  }
+}
+
 /** @internal */
 export const write = (
   response: HttpServerResponse.HttpServerResponse,

@@ -1,16 +1,17 @@
 /**
- * One request's session: the wiring of the pure decisions (session data,
- * protection, remember me, CSRF, refusals) to the effects they need (the
- * store, the user loader, events). Read on first use, written back once by
- * the pre-response step (`commit`), and only when something changed.
+ * One request's session: the pure decisions (sessionData, sessionProtection,
+ * rememberMe, csrfGuard, userResolution, refusal) wired to the effects they
+ * need (the store, the user loader, events). Read on first use, written back
+ * once by the pre-response step (`commit`), and only when something changed.
  *
- * Every operation runs in one `withFiberRuntime` step and stays synchronous
- * while its inputs are: a cookie session and a loader that answers from
- * memory cost no further Effect step.
+ * Every operation is one `withFiberRuntime` step and stays synchronous while
+ * its inputs are: a cookie session and a loader that answers from memory cost
+ * no further Effect step (an `Exit` is an Effect, so results are returned as
+ * `Exit`s and chained with `andThen`).
  *
  * @internal
  */
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
@@ -19,75 +20,37 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
-import type * as PubSub from "effect/PubSub"
 import * as Csrf from "../Csrf.js"
-import type * as FlaskCompat from "../FlaskCompat.js"
 import * as LoginEvents from "../LoginEvents.js"
 import * as Session from "../Session.js"
+import type * as SessionCookie from "../SessionCookie.js"
 import type { SessionStoreError } from "../SessionStore.js"
 import type * as UserLoader from "../UserLoader.js"
-import * as cookieHeader from "./cookieHeader.js"
 import * as csrfGuard from "./csrfGuard.js"
 import * as flaskMigration from "./flaskMigration.js"
+import { bindingOf, type Config, stampOf } from "./loginConfig.js"
 import type * as persistence from "./persistence.js"
 import * as refusal from "./refusal.js"
 import * as rememberMe from "./rememberMe.js"
 import * as sessionData from "./sessionData.js"
 import { SessionJournal } from "./sessionJournal.js"
-import * as sessionProtection from "./sessionProtection.js"
 import { andThen, SingleFlight } from "./singleFlight.js"
 import * as userResolution from "./userResolution.js"
 
-/** @internal */
-export interface Flash {
-  readonly message: string
-  readonly category: string
-}
-
-/**
- * What every request's session shares, resolved once when the Layer is built.
- *
- * @internal
- */
-export interface Config {
-  readonly persistence: persistence.Persistence
-  readonly loader: UserLoader.UserLoader
-  readonly events: PubSub.PubSub<LoginEvents.LoginEvent>
-  readonly remember: rememberMe.Settings
-  readonly protection: sessionProtection.Mode
-  /** Identifies the client (IP and User-Agent, hashed); `undefined` when protection is off. */
-  readonly client: ((request: HttpServerRequest.HttpServerRequest) => string) | undefined
-  /** Hashes a security stamp with a key of its own, so that the session never holds the stamp itself. */
-  readonly stampHash: (stamp: string) => string
-  readonly freshMaxAgeMillis: number | undefined
-  readonly loginView: string | undefined
-  readonly refreshView: string | undefined
-  readonly useSessionForNext: boolean
-  readonly loginMessage: Flash | undefined
-  readonly needsRefreshMessage: Flash | undefined
-  readonly localize: (message: string, request: HttpServerRequest.HttpServerRequest) => string
-  readonly onUnauthorized: Handler | undefined
-  readonly onNeedsRefresh: Handler | undefined
-  /** Also accept a Flask app's cookies, and replace them with ours. */
-  readonly flask: FlaskCompat.Options | undefined
-  /** `undefined` when CSRF protection is off. */
-  readonly csrf: csrfGuard.Settings | undefined
-}
-
-type Handler = Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
 type Failure = UserLoader.UserLoaderError | SessionStoreError
 type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
 
 const currentTime = (fiber: AnyFiber) =>
   Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
 
-const found = (user: unknown) => Exit.succeed(userResolution.Outcome.Found({ user }))
-const next = Exit.succeed(userResolution.next)
-const ended = Exit.succeed(userResolution.ended)
+const anonymous = Exit.succeed(Option.none<unknown>())
 
 /** @internal */
-export class RequestSession implements Session.Session {
+export class RequestSession implements Session.Session, userResolution.Resolver {
   readonly [Session.TypeId]: Session.TypeId = Session.TypeId
+  readonly remember: rememberMe.RememberState
+  /** The session was read from a Flask cookie: it has no stamp or client yet. */
+  migrated = false
   private readonly read = new SingleFlight<SessionJournal, SessionStoreError>()
   private readonly resolution = new SingleFlight<Option.Option<unknown>, Failure>()
   private handleOf: persistence.Handle | undefined = undefined
@@ -95,32 +58,18 @@ export class RequestSession implements Session.Session {
   private override: Option.Option<unknown> | undefined = undefined
   /** The user came from a request loader: not in the session, never fresh. */
   private fromRequest = false
-  /** The session was read from a Flask cookie: it has no stamp or client yet. */
-  private migrated = false
-  private incomingOf: rememberMe.Incoming | undefined = undefined
-  /** What the response does with the remember cookie. */
-  private outgoing: rememberMe.Outgoing | undefined = undefined
 
-  constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {}
+  constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {
+    this.remember = new rememberMe.RememberState(request.headers.cookie, config.remember, config.flask)
+  }
 
   private get handle(): persistence.Handle {
     return this.handleOf ??= this.config.persistence.open(this.request)
   }
 
-  private incoming(now: number): rememberMe.Incoming {
-    return this.incomingOf ??= rememberMe.read(
-      this.request.headers.cookie,
-      this.config.remember,
-      this.config.flask,
-      now
-    )
-  }
+  readonly publish = (event: LoginEvents.LoginEvent): void => LoginEvents.unsafePublish(this.config.events, event)
 
-  private publish(event: LoginEvents.LoginEvent): void {
-    LoginEvents.unsafePublish(this.config.events, event)
-  }
-
-  // --- Reading the session ----------------------------------------------------
+  // --- Reading the session -------------------------------------------------------------
 
   private state(fiber: AnyFiber): Effect.Effect<SessionJournal, SessionStoreError> {
     return this.read.runNow(() => {
@@ -131,10 +80,10 @@ export class RequestSession implements Session.Session {
         return Effect.die(refusal.csrfRejected(this.request, reason))
       }
       const now = currentTime(fiber)
-      const { loadSync } = this.handle
+      const { load, loadSync } = this.handle
       return loadSync !== undefined
         ? Exit.succeed(this.accept(loadSync(now), now))
-        : Effect.map(this.handle.load(now), (loaded) => this.accept(loaded, now))
+        : Effect.map(load(now), (loaded) => this.accept(loaded, now))
     })
   }
 
@@ -151,17 +100,12 @@ export class RequestSession implements Session.Session {
     return journal
   }
 
-  private get journal(): SessionJournal | undefined {
-    const done = this.read.done
-    return done !== undefined && Exit.isSuccess(done) ? done.value : undefined
-  }
-
+  /** Runs `f` over the session, read first if it is not yet. */
   private use<A, E>(f: (journal: SessionJournal, fiber: AnyFiber) => Effect.Effect<A, E>) {
     return Effect.withFiberRuntime<A, E | SessionStoreError>((fiber) => andThen(this.state(fiber), (j) => f(j, fiber)))
   }
 
-  /** Applies a change that can make the session too large for its cookie. */
-  private write(journal: SessionJournal, mutation: sessionData.Mutation, rotate = false) {
+  readonly write = (journal: SessionJournal, mutation: sessionData.Mutation, rotate = false) => {
     const next = journal.preview(mutation)
     const tooLarge = next === undefined ? undefined : this.handle.check(next)
     if (tooLarge !== undefined) return Exit.fail(tooLarge)
@@ -169,10 +113,20 @@ export class RequestSession implements Session.Session {
     return Exit.void
   }
 
-  // --- Who is the user ----------------------------------------------------------
+  // --- Who is the user ---------------------------------------------------------------------
 
   get user(): Effect.Effect<Option.Option<unknown>, Failure> {
     return Effect.withFiberRuntime((fiber) => this.userIn(fiber))
+  }
+
+  get authenticated(): Effect.Effect<Option.Option<unknown>, Failure> {
+    const { isActive } = this.config.loader
+    return Effect.withFiberRuntime((fiber) =>
+      andThen(
+        this.userIn(fiber),
+        (user) => Option.isSome(user) && !isActive(user.value) ? anonymous : Exit.succeed(user)
+      )
+    )
   }
 
   private userIn(fiber: AnyFiber): Effect.Effect<Option.Option<unknown>, Failure> {
@@ -181,116 +135,14 @@ export class RequestSession implements Session.Session {
       this.publish(LoginEvents.LoginEvent.Accessed())
       return andThen(
         this.state(fiber),
-        (journal) => userResolution.firstOf<Failure>(this.sources(journal, currentTime(fiber)))
+        (journal) =>
+          andThen(userResolution.resolve(this, journal, currentTime(fiber)), (outcome) => {
+            if (outcome._tag !== "Found") return anonymous
+            this.fromRequest = outcome.via === "request"
+            return Exit.succeed(Option.some(outcome.user))
+          })
       )
     })
-  }
-
-  get authenticated(): Effect.Effect<Option.Option<unknown>, Failure> {
-    const { loader } = this.config
-    return Effect.withFiberRuntime((fiber) =>
-      andThen(this.userIn(fiber), (user) => Exit.succeed(Option.filter(user, loader.isActive)))
-    )
-  }
-
-  private sources(journal: SessionJournal, now: number): ReadonlyArray<userResolution.Source<Failure>> {
-    return [
-      () => this.fromSession(journal),
-      () => this.fromRememberCookie(journal, now),
-      ...this.config.loader.requestLoaders.map((loader) => () =>
-        andThen(loader.load(this.request), (user) => {
-          if (Option.isNone(user)) return next
-          this.fromRequest = true
-          this.publish(LoginEvents.LoginEvent.LoadedFromRequest({ userId: this.config.loader.id(user.value) }))
-          return found(user.value)
-        })
-      )
-    ]
-  }
-
-  private fromSession(journal: SessionJournal): Effect.Effect<userResolution.Outcome, UserLoader.UserLoaderError> {
-    const data = journal.data
-    const userId = data?.userId
-    if (userId === undefined) return next
-    const { loader } = this.config
-    if (this.migrated) {
-      // A migrated Flask login is bound to this client and to the user's stamp now.
-      return andThen(loader.load(userId), (user) => {
-        if (Option.isNone(user)) return next
-        journal.apply(sessionData.bound(this.binding(user.value)))
-        return found(user.value)
-      })
-    }
-    const client = this.config.client?.(this.request)
-    switch (sessionProtection.decide(this.config.protection, data!.client, client)) {
-      case "Bind":
-        journal.apply(sessionData.bound({ client }))
-        break
-      case "Stale":
-        if (data!.fresh !== false) journal.apply(sessionData.stale)
-        this.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "basic" }))
-        break
-      case "End":
-        journal.apply(sessionData.loginEnded(userId))
-        this.outgoing = rememberMe.clear
-        this.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "strong" }))
-        return ended
-    }
-    return andThen(loader.load(userId), (user) => {
-      if (Option.isSome(user) && sessionProtection.stampHolds(this.stampOf(user.value), data!.stamp)) {
-        this.outgoing ??= rememberMe.refresh(this.incoming(journal.at), userId, this.config.remember, journal.at)
-        return found(user.value)
-      }
-      // Deleted, or revoked: end the login rather than keep a dangling id that
-      // a user created later with the same id would inherit.
-      if (journal.data?.userId === userId) journal.apply(sessionData.loginEnded(userId))
-      return next
-    })
-  }
-
-  private fromRememberCookie(
-    journal: SessionJournal,
-    now: number
-  ): Effect.Effect<userResolution.Outcome, UserLoader.UserLoaderError> {
-    if (this.outgoing?._tag === "Clear") return next
-    const incoming = this.incoming(now)
-    if (incoming._tag === "Absent") return next
-    if (incoming._tag === "Invalid") {
-      this.outgoing = rememberMe.clear
-      return next
-    }
-    const userId = rememberMe.userIdOf(incoming)!
-    return andThen(this.config.loader.load(userId), (user) => {
-      if (
-        Option.isNone(user) ||
-        (incoming._tag === "Valid" && !sessionProtection.stampHolds(this.stampOf(user.value), incoming.token.stamp))
-      ) {
-        this.outgoing = rememberMe.clear
-        return next
-      }
-      // A restored login is a new session, not a fresh one; bound to this client,
-      // so that strong protection does not end it on the next request.
-      const binding = this.binding(user.value)
-      const restored = sessionData.restored(userId, binding)
-      const fits = this.write(journal, restored, true)
-      if (Exit.isFailure(fits)) journal.apply(sessionData.restoredAlone(userId, binding), { rotate: true })
-      this.outgoing = incoming._tag === "Legacy"
-        // Replace the Flask cookie with a token of ours, which can expire and be revoked.
-        ? rememberMe.issue(userId, this.stampOf(user.value), now, this.config.remember.durationMillis)
-        : this.outgoing ?? rememberMe.refresh(incoming, userId, this.config.remember, now)
-      this.publish(LoginEvents.LoginEvent.LoadedFromCookie({ userId }))
-      return found(user.value)
-    })
-  }
-
-  private stampOf(user: unknown): string | undefined {
-    const stamp = this.config.loader.securityStamp?.(user)
-    return stamp === undefined ? undefined : this.config.stampHash(stamp)
-  }
-
-  /** The parts of a session that tie a login to this client and to the user's stamp. */
-  private binding(user: unknown): sessionData.Binding {
-    return { client: this.config.client?.(this.request), stamp: this.stampOf(user) }
   }
 
   /** The user as this request knows it so far, without resolving it. */
@@ -300,7 +152,7 @@ export class RequestSession implements Session.Session {
     return done !== undefined && Exit.isSuccess(done) ? done.value : Option.none()
   }
 
-  // --- Login, logout, freshness ---------------------------------------------------
+  // --- Login, logout, freshness --------------------------------------------------------------
 
   login(
     user: unknown,
@@ -310,19 +162,17 @@ export class RequestSession implements Session.Session {
     if (options?.force !== true && !loader.isActive(user)) return Exit.succeed(false)
     return this.use((journal, fiber) => {
       const userId = loader.id(user)
+      const now = currentTime(fiber)
+      const login = sessionData.loggedIn(userId, options?.fresh ?? true, bindingOf(this.config, this.request, user))
       // Session fixation: a login is a new session identity.
-      const written = this.write(
-        journal,
-        sessionData.loggedIn(userId, options?.fresh ?? true, this.binding(user)),
-        true
-      )
+      const written = this.write(journal, login, true)
       if (Exit.isFailure(written)) return Exit.failCause(written.cause)
       if (options?.remember === true) {
         const duration = options.duration === undefined ? remember.durationMillis : Duration.toMillis(options.duration)
-        this.outgoing = rememberMe.issue(userId, this.stampOf(user), currentTime(fiber), duration)
-      } else if (cookieHeader.readCookie(this.request.headers.cookie, remember.name) !== undefined) {
+        this.remember.issue(userId, stampOf(this.config, user), now, duration)
+      } else if (this.remember.incoming(now)._tag !== "Absent") {
         // Logging in without "remember me" must not leave an older remember cookie behind.
-        this.outgoing = rememberMe.clear
+        this.remember.clear()
       }
       this.override = Option.some(user)
       this.fromRequest = false
@@ -333,15 +183,12 @@ export class RequestSession implements Session.Session {
 
   get logout(): Effect.Effect<void, SessionStoreError> {
     return this.use((journal) => {
-      const incoming = this.incoming(journal.at)
       const known = this.known
       const userId = Option.isSome(known)
         ? this.config.loader.id(known.value)
-        : journal.data?.userId ?? rememberMe.userIdOf(incoming)
+        : journal.data?.userId ?? rememberMe.userIdOf(this.remember.incoming(journal.at))
       if (journal.data?.userId !== undefined) journal.apply(sessionData.loggedOut, { rotate: true })
-      // Even when the session was lost in between: the remember cookie must not log the user back in.
-      if (incoming._tag !== "Absent") this.outgoing = rememberMe.clear
-      else if (this.outgoing?._tag === "Set") this.outgoing = undefined
+      this.remember.logout(journal.at)
       this.override = Option.none()
       this.fromRequest = false
       this.publish(LoginEvents.LoginEvent.LoggedOut({ userId }))
@@ -355,7 +202,8 @@ export class RequestSession implements Session.Session {
         andThen(this.state(fiber), (journal) => {
           const userId = journal.data?.userId
           if (userId !== undefined && Option.isSome(user)) {
-            journal.apply(sessionData.confirmed(currentTime(fiber), this.binding(user.value)))
+            const binding = bindingOf(this.config, this.request, user.value)
+            journal.apply(sessionData.confirmed(currentTime(fiber), binding))
           }
           this.publish(LoginEvents.LoginEvent.LoginConfirmed({ userId }))
           return Exit.void
@@ -364,8 +212,7 @@ export class RequestSession implements Session.Session {
   }
 
   get isFresh(): Effect.Effect<boolean, SessionStoreError> {
-    return this.use((journal, fiber) => {
-      const data = journal.data
+    return this.use(({ data }, fiber) => {
       if (this.fromRequest || data?.userId === undefined || data.fresh !== true) return Exit.succeed(false)
       const maxAge = this.config.freshMaxAgeMillis
       return Exit.succeed(
@@ -378,13 +225,13 @@ export class RequestSession implements Session.Session {
     return Effect.withFiberRuntime((fiber) =>
       andThen(this.userIn(fiber), (user) =>
         Exit.succeed(
-          Option.isSome(user) && this.outgoing?._tag !== "Clear" &&
-            rememberMe.userIdOf(this.incoming(currentTime(fiber))) === this.config.loader.id(user.value)
+          Option.isSome(user) && !this.remember.cleared &&
+            rememberMe.userIdOf(this.remember.incoming(currentTime(fiber))) === this.config.loader.id(user.value)
         ))
     )
   }
 
-  // --- The application's data ----------------------------------------------------
+  // --- The application's data -----------------------------------------------------------------
 
   get(key: string): Effect.Effect<Option.Option<unknown>, SessionStoreError> {
     return this.use(({ data }) =>
@@ -400,9 +247,8 @@ export class RequestSession implements Session.Session {
 
   remove(key: string): Effect.Effect<void, SessionStoreError> {
     return this.use((journal) => {
-      if (journal.data?.data !== undefined && Object.hasOwn(journal.data.data, key)) {
-        journal.apply(sessionData.withoutValue(key))
-      }
+      const data = journal.data?.data
+      if (data !== undefined && Object.hasOwn(data, key)) journal.apply(sessionData.withoutValue(key))
       return Exit.void
     })
   }
@@ -411,7 +257,7 @@ export class RequestSession implements Session.Session {
     return this.use((journal) => this.write(journal, sessionData.withFlash([category, message])))
   }
 
-  get takeFlashes() {
+  get takeFlashes(): Effect.Effect<ReadonlyArray<SessionCookie.Flash>, SessionStoreError> {
     return this.use((journal) => {
       const flashes = journal.data?.flashes ?? []
       if (flashes.length > 0) journal.apply(sessionData.withoutFlashes)
@@ -419,15 +265,15 @@ export class RequestSession implements Session.Session {
     })
   }
 
-  get takeNext() {
+  get takeNext(): Effect.Effect<Option.Option<string>, SessionStoreError> {
     return this.use((journal) => {
-      const taken = Option.fromNullable(journal.data?.next)
-      if (Option.isSome(taken)) journal.apply(sessionData.withoutNext)
-      return Exit.succeed(taken)
+      const next = Option.fromNullable(journal.data?.next)
+      if (Option.isSome(next)) journal.apply(sessionData.withoutNext)
+      return Exit.succeed(next)
     })
   }
 
-  // --- The user's other sessions ---------------------------------------------------
+  // --- The user's other sessions -----------------------------------------------------------------
 
   get listSessions(): Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStoreError> {
     return this.use(({ data }) =>
@@ -444,67 +290,52 @@ export class RequestSession implements Session.Session {
     return Effect.zipLeft(this.logoutOtherDevices, this.logout)
   }
 
-  // --- Refusals ------------------------------------------------------------------------
+  // --- Refusals --------------------------------------------------------------------------------------
 
-  /** Publishes the event of a refusal: the HttpApi integration answers with its own errors. */
+  /** Publishes a refusal's event: the HttpApi integration answers with errors of its own. */
   announce(kind: refusal.Kind): void {
+    const done = this.read.done
+    const userId = done !== undefined && Exit.isSuccess(done) ? done.value.data?.userId : undefined
     this.publish(
-      kind === "Unauthorized"
-        ? LoginEvents.LoginEvent.Unauthorized()
-        : LoginEvents.LoginEvent.NeedsRefresh({ userId: this.journal?.data?.userId })
+      kind === "Unauthorized" ? LoginEvents.LoginEvent.Unauthorized() : LoginEvents.LoginEvent.NeedsRefresh({ userId })
     )
   }
 
   unauthorized(loginView?: string | null | undefined): Effect.Effect<HttpServerResponse.HttpServerResponse> {
     return Effect.suspend(() => {
       this.announce("Unauthorized")
-      const view = loginView === undefined ? this.config.loginView : loginView ?? undefined
-      return this.refuse("Unauthorized", this.config.onUnauthorized, view, this.config.loginMessage)
+      const view = loginView === undefined ? this.config.refusal.loginView : loginView ?? undefined
+      return this.respond("Unauthorized", view)
     })
   }
 
   get needsRefresh(): Effect.Effect<HttpServerResponse.HttpServerResponse> {
     return Effect.suspend(() => {
       this.announce("NeedsRefresh")
-      const { needsRefreshMessage, onNeedsRefresh, refreshView } = this.config
-      return this.refuse("NeedsRefresh", onNeedsRefresh, refreshView, needsRefreshMessage)
+      return this.respond("NeedsRefresh", this.config.refusal.refreshView)
     })
   }
 
-  private refuse(kind: refusal.Kind, handler: Handler | undefined, view: string | undefined, flash: Flash | undefined) {
-    if (handler !== undefined) return Effect.provideService(handler, HttpServerRequest.HttpServerRequest, this.request)
-    if (view === undefined) return Exit.succeed(refusal.unauthorized(this.request, kind))
-    const next = refusal.next(this.request, view)
-    const { localize, useSessionForNext } = this.config
-    const response = refusal.redirect(view, next, useSessionForNext)
-    const message = flash === undefined ? undefined : localize(flash.message, this.request)
-    if (message === undefined && !useSessionForNext) return Exit.succeed(response)
-    const keep = this.use((journal) =>
-      this.write(
-        journal,
-        sessionData.withFlash(
-          message === undefined ? undefined : [flash!.category, message],
-          useSessionForNext ? next : undefined
-        )
-      )
-    )
-    return keep.pipe(
-      // The flash or `next` is lost, not the redirect.
-      Effect.catchAll((error) => Effect.logWarning("effect-login: could not keep the flash or next", error)),
-      Effect.as(response)
+  private respond(kind: refusal.Kind, view: string | undefined) {
+    return refusal.respond(
+      this.config.refusal,
+      this.request,
+      kind,
+      view,
+      (mutation) => this.use((journal) => this.write(journal, mutation))
     )
   }
 
-  // --- The pre-response step -----------------------------------------------------------
+  // --- The pre-response step ----------------------------------------------------------------------------
 
   /** Writes the session and the cookies when, and only when, something changed. */
   commit(response: HttpServerResponse.HttpServerResponse): Effect.Effect<HttpServerResponse.HttpServerResponse> {
-    const journal = this.journal
-    if (journal === undefined) return Exit.succeed(rememberMe.write(response, this.outgoing, this.config.remember))
+    const done = this.read.done
+    if (done === undefined || Exit.isFailure(done)) return Exit.succeed(this.remember.write(response))
     // The response depends on the cookie: shared caches must not serve it to someone else.
     return andThen(
-      this.handle.commit(journal.change(), varyOnCookie(response)),
-      (written) => Exit.succeed(rememberMe.write(written, this.outgoing, this.config.remember))
+      this.handle.commit(done.value.change(), varyOnCookie(response)),
+      (written) => Exit.succeed(this.remember.write(written))
     )
   }
 }

@@ -2,19 +2,29 @@
  * Who the user of a request is, in Flask-Login's order (`_load_user`): the
  * session's login, else the remember cookie, else the request loaders. Each
  * source answers `Found` (this is the user), `Ended` (the login ended here,
- * look no further) or `Continue` (ask the next source).
+ * look no further) or `Continue` (ask the next source). Unlike Flask-Login,
+ * an invalid remember cookie does not stop the request loaders from being tried.
  *
  * @internal
  */
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as LoginEvents from "../LoginEvents.js"
+import type * as Session from "../Session.js"
+import type * as UserLoader from "../UserLoader.js"
+import { bindingOf, type Config, stampOf } from "./loginConfig.js"
+import type * as rememberMe from "./rememberMe.js"
+import * as sessionData from "./sessionData.js"
+import type { SessionJournal } from "./sessionJournal.js"
+import * as sessionProtection from "./sessionProtection.js"
 import { andThen } from "./singleFlight.js"
 
 /** @internal */
 export type Outcome = Data.TaggedEnum<{
-  Found: { readonly user: unknown }
+  Found: { readonly user: unknown; readonly via: "session" | "remember" | "request" }
   Ended: {}
   Continue: {}
 }>
@@ -22,33 +32,144 @@ export type Outcome = Data.TaggedEnum<{
 /** @internal */
 export const Outcome = Data.taggedEnum<Outcome>()
 
-/** @internal */
-export const ended: Outcome = Outcome.Ended()
-
-/** @internal */
-export const next: Outcome = Outcome.Continue()
-
-/** @internal */
-export type Source<E> = () => Effect.Effect<Outcome, E>
-
-const anonymous = Exit.succeed(Option.none<unknown>())
+const ended: Exit.Exit<Outcome> = Exit.succeed(Outcome.Ended())
+const next: Exit.Exit<Outcome> = Exit.succeed(Outcome.Continue())
+const found = (user: unknown, via: "session" | "remember" | "request"): Exit.Exit<Outcome> =>
+  Exit.succeed(Outcome.Found({ user, via }))
 
 /**
- * Asks the sources in order. Synchronous, step-free, as long as they are: a
- * session in the cookie and a loader that answers from memory resolve the
- * user without a single Effect step.
+ * What the sources need of the request's session.
  *
  * @internal
  */
-export const firstOf = <E>(
-  sources: ReadonlyArray<Source<E>>,
-  from = 0
-): Effect.Effect<Option.Option<unknown>, E> => {
-  if (from >= sources.length) return anonymous
-  return andThen(sources[from]!(), (outcome) =>
-    outcome._tag === "Found"
-      ? Exit.succeed(Option.some(outcome.user))
-      : outcome._tag === "Ended"
-      ? anonymous
-      : firstOf(sources, from + 1))
+export interface Resolver {
+  readonly config: Config
+  readonly request: HttpServerRequest.HttpServerRequest
+  /** The session was read from a Flask cookie: it has no stamp or client yet. */
+  readonly migrated: boolean
+  readonly remember: rememberMe.RememberState
+  readonly publish: (event: LoginEvents.LoginEvent) => void
+  /** Applies a change that can make the session too large for its cookie. */
+  readonly write: (
+    journal: SessionJournal,
+    mutation: sessionData.Mutation,
+    rotate?: boolean
+  ) => Exit.Exit<void, Session.SessionTooLarge>
 }
+
+type Source = () => Effect.Effect<Outcome, UserLoader.UserLoaderError>
+
+/**
+ * Asks the sources in order. Synchronous, with no Effect step, as long as
+ * they are: a session in the cookie and a loader that answers from memory.
+ *
+ * @internal
+ */
+export const resolve = (
+  resolver: Resolver,
+  journal: SessionJournal,
+  now: number
+): Effect.Effect<Outcome, UserLoader.UserLoaderError> =>
+  firstOf([
+    () => fromSession(resolver, journal),
+    () => fromRememberCookie(resolver, journal, now),
+    ...resolver.config.loader.requestLoaders.map((loader) => () => fromRequest(resolver, loader))
+  ], 0)
+
+const firstOf = (sources: ReadonlyArray<Source>, from: number): Effect.Effect<Outcome, UserLoader.UserLoaderError> =>
+  from >= sources.length
+    ? next
+    : andThen(
+      sources[from]!(),
+      (outcome) => outcome._tag === "Continue" ? firstOf(sources, from + 1) : Exit.succeed(outcome)
+    )
+
+const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcome, UserLoader.UserLoaderError> => {
+  const data = journal.data
+  const userId = data?.userId
+  if (data === undefined || userId === undefined) return next
+  const { config } = r
+  if (r.migrated) {
+    // A migrated Flask login is bound to this client and to the user's stamp now.
+    return andThen(config.loader.load(userId), (user) => {
+      if (Option.isNone(user)) return next
+      journal.apply(sessionData.bound(bindingOf(config, r.request, user.value)))
+      return found(user.value, "session")
+    })
+  }
+  const client = config.client?.(r.request)
+  switch (sessionProtection.decide(config.protection, data.client, client)) {
+    case "Bind":
+      journal.apply(sessionData.bound({ client }))
+      break
+    case "Stale":
+      if (data.fresh !== false) journal.apply(sessionData.stale)
+      r.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "basic" }))
+      break
+    case "End":
+      journal.apply(sessionData.loginEnded(userId))
+      r.remember.clear()
+      r.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "strong" }))
+      return ended
+  }
+  return andThen(config.loader.load(userId), (user) => {
+    if (Option.isSome(user) && sessionProtection.stampHolds(stampOf(config, user.value), data.stamp)) {
+      r.remember.refresh(userId, journal.at)
+      return found(user.value, "session")
+    }
+    // Deleted, or revoked: end the login rather than keep a dangling id that
+    // a user created later with the same id would inherit.
+    if (journal.data?.userId === userId) journal.apply(sessionData.loginEnded(userId))
+    return next
+  })
+}
+
+const fromRememberCookie = (
+  r: Resolver,
+  journal: SessionJournal,
+  now: number
+): Effect.Effect<Outcome, UserLoader.UserLoaderError> => {
+  if (r.remember.cleared) return next
+  const incoming = r.remember.incoming(now)
+  if (incoming._tag === "Absent") return next
+  if (incoming._tag === "Invalid") {
+    r.remember.clear()
+    return next
+  }
+  const { config } = r
+  const userId = incoming._tag === "Valid" ? incoming.token.userId : incoming.userId
+  return andThen(config.loader.load(userId), (user) => {
+    const stamp = Option.isSome(user) ? stampOf(config, user.value) : undefined
+    if (
+      Option.isNone(user) ||
+      (incoming._tag === "Valid" && !sessionProtection.stampHolds(stamp, incoming.token.stamp))
+    ) {
+      r.remember.clear()
+      return next
+    }
+    // A restored login is a new session, not a fresh one; bound to this client,
+    // so that strong protection does not end it on the next request.
+    const binding = bindingOf(config, r.request, user.value)
+    if (Exit.isFailure(r.write(journal, sessionData.restored(userId, binding), true))) {
+      journal.apply(sessionData.restoredAlone(userId, binding), { rotate: true })
+    }
+    if (incoming._tag === "Legacy") {
+      // Replace the Flask cookie with a token of ours, which can expire and be revoked.
+      r.remember.issue(userId, stamp, now, config.remember.durationMillis)
+    } else {
+      r.remember.refresh(userId, now)
+    }
+    r.publish(LoginEvents.LoginEvent.LoadedFromCookie({ userId }))
+    return found(user.value, "remember")
+  })
+}
+
+const fromRequest = (
+  r: Resolver,
+  loader: UserLoader.UserLoader["requestLoaders"][number]
+): Effect.Effect<Outcome, UserLoader.UserLoaderError> =>
+  andThen(loader.load(r.request), (user) => {
+    if (Option.isNone(user)) return next
+    r.publish(LoginEvents.LoginEvent.LoadedFromRequest({ userId: r.config.loader.id(user.value) }))
+    return found(user.value, "request")
+  })
