@@ -11,6 +11,7 @@ import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
@@ -204,6 +205,17 @@ const toUserLoaderError = (what: string) => (cause: Cause.Cause<unknown>): Effec
       Effect.zipRight(Effect.fail(new UserLoaderError({ cause: Cause.squash(cause) })))
     )
 
+// A loader that answers from memory (`Effect.succeed`) is used as it is: it needs neither the
+// Layer's context nor error handling, and the request core then resolves the user synchronously.
+const orUnavailable = <A, E, R>(
+  loaded: Effect.Effect<A, E, R>,
+  context: Context.Context<R>,
+  what: string
+): Effect.Effect<A, UserLoaderError> =>
+  Exit.isExit(loaded) && Exit.isSuccess(loaded)
+    ? loaded as Exit.Exit<A>
+    : loaded.pipe(Effect.provide(context), Effect.catchAllCause(toUserLoaderError(what)))
+
 const layer = <User, E, R, RL>(
   load: (id: string) => Effect.Effect<Option.Option<User>, E, R>,
   requestLoaders: ReadonlyArray<RequestLoader.RequestLoader<User, RL>>,
@@ -218,15 +230,10 @@ const layer = <User, E, R, RL>(
     Effect.map(Effect.context<R | RL>(), (context) =>
       // The runtime service is shared by every user type; `make` keeps the types apart.
       UserLoader.of({
-        load: (userId) =>
-          load(userId).pipe(Effect.provide(context), Effect.catchAllCause(toUserLoaderError("the user loader"))),
+        load: (userId) => orUnavailable(load(userId), context, "the user loader"),
         requestLoaders: requestLoaders.map((loader) => ({
           name: loader.name,
-          load: (request) =>
-            loader.load(request).pipe(
-              Effect.provide(context),
-              Effect.catchAllCause(toUserLoaderError(`the request loader ${loader.name}`))
-            )
+          load: (request) => orUnavailable(loader.load(request), context, `the request loader ${loader.name}`)
         })),
         id: user.id as (user: unknown) => string,
         isActive: user.isActive as (user: unknown) => boolean,

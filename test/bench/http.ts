@@ -128,6 +128,8 @@ const bareName = "bare Effect HttpRouter (no auth)"
 const expressName = "Express 5 + express-session + passport"
 
 const main = async () => {
+  // The servers run the built package, as an application would (see test/bench/tsconfig.json).
+  execFileSync("npm", ["run", "build"], { stdio: "inherit" })
   let redis: ChildProcess | undefined
   const redisPort = await freePort()
   const wanted = (name: string) => only === undefined || only.some((s) => name.toLowerCase().includes(s))
@@ -179,7 +181,7 @@ const main = async () => {
         const port = await freePort()
         const child = await start(
           onServerCore([process.execPath, "--import", "tsx", path.join(here, "servers", server.file)]),
-          { PORT: String(port), ...server.env },
+          { PORT: String(port), TSX_TSCONFIG_PATH: path.join(here, "tsconfig.json"), ...server.env },
           "listening"
         )
         try {

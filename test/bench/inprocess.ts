@@ -5,7 +5,7 @@
  * after the other. Quick and steady enough to compare changes to the request
  * core; the HTTP runner (test/bench/http.ts) is the real measure.
  *
- *     npx tsx test/bench/inprocess.ts [--requests 20000] [--rounds 5]
+ *     npm run build && TSX_TSCONFIG_PATH=test/bench/tsconfig.json npx tsx test/bench/inprocess.ts [--requests 2000] [--rounds 40]
  */
 import { Cookies, HttpApp, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
@@ -15,8 +15,8 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? Number(process.argv[i + 1]) : fallback
 }
-const requests = arg("requests", 20_000)
-const rounds = arg("rounds", 5)
+const requests = arg("requests", 2_000)
+const rounds = arg("rounds", 40)
 
 interface User {
   readonly id: string
@@ -73,7 +73,9 @@ runtime.runSync(Effect.provideService(
   app,
   HttpServerRequest.HttpServerRequest,
   HttpServerRequest.fromWeb(
-    new Request("http://localhost/protected", { headers: { cookie: `session=${cookie.value}`, "user-agent": userAgent } })
+    new Request("http://localhost/protected", {
+      headers: { cookie: `session=${cookie.value}`, "user-agent": userAgent }
+    })
   )
 ))
 const bound = lastResponse?.cookies.pipe(Cookies.get("session"))
@@ -87,15 +89,21 @@ const cases = [
   { name: "effect-login middleware, /public", app, path: "/public", headers },
   { name: "effect-login, /protected (cookie session)", app, path: "/protected", headers }
 ].filter((c) => only === undefined || c.name.includes(only))
-// Rounds in turn, the best of each: the least disturbed by GC and by the rest of the machine.
-const best = cases.map(() => Infinity)
+// Small batches, the cases in turn, many times; the median batch of each case. The machine's drift
+// (other processes, GC, CPU frequency) then falls on every case alike.
+const perBatch = cases.map((): Array<number> => [])
 for (let round = 0; round < rounds + 1; round++) {
   cases.forEach((c, i) => {
     const micros = measure(c.app, c.path, c.headers)
-    if (round > 0) best[i] = Math.min(best[i]!, micros)
+    if (round > 0) perBatch[i]!.push(micros)
   })
 }
-console.log(`${rounds} rounds of ${requests} requests (best round), CPU µs per request, in process (no sockets)\n`)
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+const best = perBatch.map(median)
+console.log(
+  `${rounds} batches of ${requests} requests per case (median batch), CPU µs per request, in process (no sockets)`
+)
+console.log(`effect-login from ${import.meta.resolve("effect-login")}\n`)
 console.log("| route | CPU µs/req | over the bare router |\n|---|---|---|")
 cases.forEach((c, i) => console.log(`| ${c.name} | ${best[i]!.toFixed(1)} | ${(best[i]! - best[0]!).toFixed(1)} |`))
 await runtime.dispose()

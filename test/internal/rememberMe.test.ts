@@ -1,0 +1,87 @@
+import { HttpServerResponse } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { Duration, Redacted } from "effect"
+import { FlaskCompat, RememberCookie } from "effect-login"
+import * as rememberMe from "../../src/internal/rememberMe.js"
+
+const secretKey = Redacted.make("remember-test-secret-0123456789abcdef")
+const settings = (refreshEachRequest = false): rememberMe.Settings => ({
+  name: "remember_token",
+  options: { path: "/", httpOnly: true, secure: true, sameSite: "lax" },
+  durationMillis: 1_000_000,
+  refreshEachRequest,
+  codec: RememberCookie.make({ secretKey })
+})
+const token = (userId = "alice", expiresAt = 10_000) => ({ userId, expiresAt, duration: 5_000 })
+const cookie = (value: string) => `other=1; remember_token=${value}`
+
+describe("rememberMe", () => {
+  it("reads what the request's cookie says", () => {
+    const s = settings()
+    const valid = s.codec.encode(token())
+    assert.strictEqual(rememberMe.read(undefined, s, undefined, 0)._tag, "Absent")
+    assert.strictEqual(rememberMe.read("other=1", s, undefined, 0)._tag, "Absent")
+    assert.strictEqual(rememberMe.read(cookie("garbage"), s, undefined, 0)._tag, "Invalid")
+    assert.strictEqual(rememberMe.read(`${cookie(valid)}; remember_token=${valid}`, s, undefined, 0)._tag, "Invalid")
+    assert.strictEqual(rememberMe.read(cookie(valid), s, undefined, 10_000)._tag, "Invalid") // expired
+    const read = rememberMe.read(cookie(valid), s, undefined, 0)
+    assert.strictEqual(rememberMe.userIdOf(read), "alice")
+  })
+
+  it("reads a Flask-Login remember cookie only with flaskCompat, as a legacy login", () => {
+    const flask = FlaskCompat.encodeRememberCookie("42", secretKey)
+    assert.strictEqual(rememberMe.read(cookie(flask), settings(), undefined, 0)._tag, "Invalid")
+    const legacy = rememberMe.read(cookie(flask), settings(), { secretKey }, 0)
+    assert.strictEqual(legacy._tag, "Legacy")
+    assert.strictEqual(rememberMe.userIdOf(legacy), "42")
+  })
+
+  it("refreshes only with refreshEachRequest, only a valid cookie of the same user", () => {
+    const valid = rememberMe.Incoming.Valid({ token: token() })
+    assert.isUndefined(rememberMe.refresh(valid, "alice", settings(false), 100))
+    assert.isUndefined(rememberMe.refresh(valid, "bob", settings(true), 100))
+    assert.isUndefined(
+      rememberMe.refresh(rememberMe.Incoming.Legacy({ userId: "alice" }), "alice", settings(true), 100)
+    )
+    const refreshed = rememberMe.refresh(valid, "alice", settings(true), 100)
+    assert.strictEqual(refreshed?._tag === "Set" ? refreshed.token.expiresAt : undefined, 5_100)
+  })
+
+  it("RememberState: a logout clears a cookie that came, and cancels one about to be set", () => {
+    const s = settings()
+    const came = new rememberMe.RememberState(cookie(s.codec.encode(token())), s, undefined)
+    came.logout(0)
+    assert.isTrue(came.cleared)
+    const none = new rememberMe.RememberState(undefined, s, undefined)
+    none.issue("alice", undefined, 0, 1000)
+    assert.strictEqual(none.outgoing?._tag, "Set")
+    none.logout(0)
+    assert.isUndefined(none.outgoing)
+  })
+
+  it("RememberState: refresh never overrides what the response already does", () => {
+    const s = settings(true)
+    const state = new rememberMe.RememberState(cookie(s.codec.encode(token())), s, undefined)
+    state.clear()
+    state.refresh("alice", 100)
+    assert.isTrue(state.cleared)
+  })
+
+  it("writes a Set as a cookie with Max-Age, a Clear as an expired cookie with the same attributes", () => {
+    const s = settings()
+    const set = rememberMe.write(HttpServerResponse.empty(), rememberMe.issue("alice", "st", 0, 60_000), s)
+    const written = set.cookies.cookies["remember_token"]!
+    assert.strictEqual(written.options?.path, "/")
+    assert.strictEqual(Duration.toMillis(written.options!.maxAge!), 60_000)
+    const decoded = s.codec.decode(written.value, 0)
+    assert.strictEqual(decoded._tag === "Right" ? decoded.right.token.stamp : undefined, "st")
+    const cleared = rememberMe.write(HttpServerResponse.empty(), rememberMe.clear, s).cookies.cookies["remember_token"]!
+    assert.strictEqual(cleared.value, "")
+    assert.strictEqual(cleared.options?.path, "/")
+    assert.isTrue(cleared.options?.secure)
+    assert.strictEqual(
+      rememberMe.write(HttpServerResponse.empty(), undefined, s).cookies.cookies["remember_token"],
+      undefined
+    )
+  })
+})
