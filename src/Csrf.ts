@@ -16,6 +16,7 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
+import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 
 /**
@@ -37,7 +38,10 @@ export interface Options {
  * @since 0.1.0
  * @category references
  */
-export const currentExempt: FiberRef.FiberRef<boolean> = FiberRef.unsafeMake(false)
+export const currentExempt: FiberRef.FiberRef<boolean> = globalValue(
+  Symbol.for("effect-login/Csrf/currentExempt"),
+  () => FiberRef.unsafeMake(false)
+)
 
 /**
  * Lets a handler (or a router, with `HttpRouter.use`) receive cross-site

@@ -5,11 +5,10 @@
  *
  * @since 0.1.0
  */
-import * as Cookies from "@effect/platform/Cookies"
-import * as HttpApp from "@effect/platform/HttpApp"
+import type * as Cookies from "@effect/platform/Cookies"
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -19,22 +18,15 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
+import type * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
-import { memoize } from "./internal/boundedCache.js"
-import * as crypto from "./internal/crypto.js"
-import type * as loginConfig from "./internal/loginConfig.js"
-import * as persistence from "./internal/persistence.js"
-import * as internal from "./internal/requestSession.js"
-import * as sessionData from "./internal/sessionData.js"
+import * as internal from "./internal/loginManager.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
 import * as LoginEvents from "./LoginEvents.js"
-import * as RememberCookie from "./RememberCookie.js"
 import * as Session from "./Session.js"
-import * as SessionCookie from "./SessionCookie.js"
 import * as SessionStore from "./SessionStore.js"
-import { UserLoader } from "./UserLoader.js"
+import type { UserLoader } from "./UserLoader.js"
 
 /**
  * Marks the login manager service.
@@ -61,7 +53,10 @@ export interface LoginManager {
   /**
    * The session of a request: made on first use, then the same for every
    * middleware and handler of that request, and written back once by the
-   * pre-response step.
+   * pre-response step. It also becomes the `Session` service of the rest of
+   * the calling fiber (it is the request's, so nothing else of the request
+   * could want another): one write of the fiber's state, where
+   * `Effect.provideService` would make two.
    */
   readonly sessionFor: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<Session.Session>
   /**
@@ -240,16 +235,6 @@ export class LoginConfigError extends Data.TaggedError("LoginConfigError")<{
  */
 export const minSecretBytes = 32
 
-const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
-  const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
-  const fix = `set it to at least ${minSecretBytes} random bytes, for example the output of \`openssl rand -base64 32\``
-  return bytes === 0
-    ? `${name} is empty: ${fix}`
-    : bytes < minSecretBytes
-    ? `${name} is ${bytes} bytes, too short to sign sessions safely: ${fix}`
-    : undefined
-}
-
 /**
  * Builds the login manager. Fails when a secret is missing or shorter than
  * 32 bytes, or when the cookie options are invalid, so that a weak
@@ -260,7 +245,8 @@ const checkSecret = (name: string, secret: Redacted.Redacted): string | undefine
  */
 export const make = (
   options: Options
-): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents> => makeWith(options, undefined)
+): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
+  internal.make(options, undefined)
 
 /**
  * Server-side sessions: where they live (the `SessionStore` service) and when
@@ -289,147 +275,7 @@ export const makeStore = (
     const policy = SessionStore.expiryPolicy(options.expiry)
     return Either.isLeft(policy)
       ? new LoginConfigError({ message: `Invalid session expiry: ${policy.left}` })
-      : makeWith(options, { store, policy: policy.right })
-  })
-
-const makeWith = (
-  options: Options,
-  server: { readonly store: SessionStore.SessionStore; readonly policy: SessionStore.ExpiryPolicy } | undefined
-): Effect.Effect<LoginManager, LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
-  Effect.gen(function*() {
-    const loader = yield* UserLoader
-    const events = yield* LoginEvents.LoginEvents
-    const problem = [
-      checkSecret("SECRET_KEY", options.secretKey),
-      ...(options.previousSecretKeys ?? []).map((key, i) => checkSecret(`previous secret key #${i + 1}`, key))
-    ].find((message) => message !== undefined)
-    if (problem !== undefined) return yield* new LoginConfigError({ message: problem })
-
-    const maxAge = Duration.decode(options.maxAge ?? "14 days")
-    const cookie = options.cookie ?? {}
-    const cookieName = cookie.name ?? "session"
-    const cookieOptions: Cookies.Cookie["options"] = {
-      path: cookie.path ?? "/",
-      domain: cookie.domain,
-      secure: cookie.secure ?? true,
-      httpOnly: cookie.httpOnly ?? true,
-      sameSite: cookie.sameSite ?? "lax",
-      maxAge: cookie.persistent === true ? maxAge : undefined
-    }
-    const remember = options.remember ?? {}
-    const rememberName = remember.name ?? "remember_token"
-    const rememberOptions: Cookies.Cookie["options"] = {
-      path: remember.path ?? "/",
-      domain: remember.domain,
-      secure: remember.secure ?? cookieOptions.secure,
-      httpOnly: remember.httpOnly ?? true,
-      sameSite: remember.sameSite ?? "lax"
-    }
-    if (rememberName === cookieName) {
-      return yield* new LoginConfigError({ message: `The session and remember cookies are both named "${cookieName}"` })
-    }
-    const cookies = [["session", cookieName, cookieOptions], ["remember", rememberName, rememberOptions]] as const
-    for (const [what, name, opts] of cookies) {
-      if (opts?.sameSite === "none" && opts.secure !== true) {
-        return yield* new LoginConfigError({ message: `A SameSite=None ${what} cookie must also be Secure` })
-      }
-      const probe = Cookies.makeCookie(name, "probe", opts)
-      if (Either.isLeft(probe)) {
-        return yield* new LoginConfigError({ message: `Invalid ${what} cookie options: ${probe.left.reason}` })
-      }
-    }
-    const protection = options.sessionProtection ?? "basic"
-    const trustedProxies = options.trustedProxies ?? 0
-    const secrets = { secretKey: options.secretKey, previousSecretKeys: options.previousSecretKeys }
-    const stampKey = crypto.deriveKey(Redacted.value(options.secretKey), "security-stamp/hmac-sha256")
-    const flash = (message: FlashMessage | null | undefined, fallback: string) =>
-      message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
-
-    const settings = { name: cookieName, options: cookieOptions }
-    const stampHash = memoize(
-      1024,
-      256,
-      (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url")
-    )
-    const config: loginConfig.Config = {
-      persistence: server === undefined
-        ? persistence.cookie(
-          { ...settings, maxAgeMillis: Duration.toMillis(maxAge) },
-          SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge })
-        )
-        : persistence.store(
-          { ...settings, persistent: cookie.persistent === true },
-          server.store,
-          server.policy
-        ),
-      loader,
-      events,
-      remember: {
-        name: rememberName,
-        options: rememberOptions,
-        durationMillis: Duration.toMillis(remember.duration ?? "365 days"),
-        refreshEachRequest: remember.refreshEachRequest ?? false,
-        codec: RememberCookie.make(secrets)
-      },
-      protection,
-      client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),
-      stampHash,
-      freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
-      refusal: {
-        loginView: options.loginView,
-        refreshView: options.refreshView,
-        useSessionForNext: options.useSessionForNext ?? false,
-        loginMessage: flash(options.loginMessage, "Please log in to access this page."),
-        needsRefreshMessage: flash(options.needsRefreshMessage, "Please reauthenticate to access this page."),
-        localize: options.localize ?? ((message) => message),
-        onUnauthorized: options.onUnauthorized,
-        onNeedsRefresh: options.onNeedsRefresh
-      },
-      flask: options.flaskCompat,
-      csrf: options.csrf?.enabled === false ? undefined : {
-        trustedOrigins: (options.csrf?.trustedOrigins ?? []).map((origin) => new URL(origin).origin),
-        secure: cookieOptions.secure === true,
-        cookieNames: [cookieName, rememberName]
-      }
-    }
-    // Keyed by the request's source (the Node request), which survives `request.modify` by
-    // routers: HttpRouter, HttpApi and HttpLayerRouter middleware of one request share one session.
-    const sessions = new WeakMap<object, internal.RequestSession>()
-    const keyOf = (request: HttpServerRequest.HttpServerRequest): object =>
-      typeof request.source === "object" && request.source !== null ? request.source : request
-    // One pre-response step for every request, made once: it finds the request's session, if any.
-    const commit: HttpApp.PreResponseHandler = (request, response) => {
-      const session = sessions.get(keyOf(request))
-      return session === undefined ? Effect.succeed(response) : session.commit(response)
-    }
-    return LoginManager.of({
-      [TypeId]: TypeId,
-      issueSessionCookie: (user, issue) =>
-        Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          const stamp = loader.securityStamp?.(user)
-          const data = sessionData.issued(
-            loader.id(user),
-            issue?.fresh ?? true,
-            stamp === undefined ? undefined : stampHash(stamp),
-            now
-          )
-          return Effect.map(
-            config.persistence.issue(data, now),
-            (value) => Cookies.unsafeMakeCookie(cookieName, value, cookieOptions)
-          )
-        }),
-      sessionFor: (request) =>
-        Effect.suspend(() => {
-          const key = keyOf(request)
-          const existing = sessions.get(key)
-          if (existing !== undefined) return Effect.succeed(existing)
-          const session = new internal.RequestSession(config, request)
-          sessions.set(key, session)
-          // Once per request, where the session is provided (outside any handler's own
-          // pre-response handlers), so that a change made anywhere in the request is written.
-          return Effect.as(HttpApp.appendPreResponseHandler(commit), session)
-        })
-    })
+      : internal.make(options, { store, policy: policy.right })
   })
 
 /**

@@ -11,8 +11,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
+import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
+import { andThen } from "./internal/singleFlight.js"
 import * as Session from "./Session.js"
 import type { SessionStoreError } from "./SessionStore.js"
 import type { UserLoaderError } from "./UserLoader.js"
@@ -23,8 +25,9 @@ import type { UserLoaderError } from "./UserLoader.js"
  * @since 0.1.0
  * @category references
  */
-export const currentLoginView: FiberRef.FiberRef<Option.Option<string | null>> = FiberRef.unsafeMake(
-  Option.none<string | null>()
+export const currentLoginView: FiberRef.FiberRef<Option.Option<string | null>> = globalValue(
+  Symbol.for("effect-login/LoginRequired/currentLoginView"),
+  () => FiberRef.unsafeMake(Option.none<string | null>())
 )
 
 /**
@@ -85,29 +88,26 @@ type Guarded<A, E, R, Provided> = Effect.Effect<
   Exclude<R, Provided> | Session.Session | HttpServerRequest.HttpServerRequest
 >
 
+// One step to the session, and none more to the user when the session resolves it synchronously.
 const guard = <A, E, R, Provided>(
-  check: (session: Session.Session) => Effect.Effect<boolean, SessionStoreError>,
   provide: (user: unknown) => Effect.Effect<A, E, Exclude<R, Provided>>,
-  refuse: (session: Session.Session) => Effect.Effect<HttpServerResponse.HttpServerResponse>
+  needsFresh: boolean
 ): Guarded<A, E, R, Provided> =>
-  Effect.flatMap(
-    Session.Session,
-    (session) =>
-      Effect.flatMap(session.authenticated, (user): Guarded<A, E, R, Provided> => {
-        if (Option.isSome(user)) {
-          return Effect.flatMap(
-            check(session),
-            (ok): Guarded<A, E, R, Provided> => ok ? provide(user.value) : exempt(refuse(session))
-          )
-        }
-        // Flask's LOGIN_DISABLED, for tests: the stand-in user passes every requirement.
-        return Effect.flatMap(
-          CurrentUser.LoginDisabled,
-          (standIn): Guarded<A, E, R, Provided> =>
-            Option.isSome(standIn) ? provide(standIn.value) : exempt(unauthorizedFor(session))
+  Effect.withFiberRuntime((fiber) => {
+    const session = Context.unsafeGet(fiber.currentContext, Session.Session)
+    return andThen(session.authenticated, (user): Guarded<A, E, R, Provided> => {
+      if (Option.isSome(user)) {
+        if (!needsFresh) return provide(user.value)
+        return andThen(
+          session.isFresh,
+          (fresh): Guarded<A, E, R, Provided> => fresh ? provide(user.value) : exempt(session.needsRefresh)
         )
-      })
-  )
+      }
+      // Flask's LOGIN_DISABLED, for tests: the stand-in user passes every requirement.
+      const standIn = Context.get(fiber.currentContext, CurrentUser.LoginDisabled)
+      return Option.isSome(standIn) ? provide(standIn.value) : exempt(unauthorizedFor(session))
+    })
+  })
 
 const unauthorizedFor = (session: Session.Session) =>
   Effect.flatMap(FiberRef.get(currentLoginView), (view) => session.unauthorized(Option.getOrUndefined(view)))
@@ -137,9 +137,8 @@ export const loginRequired = <A, E, R>(
   self: Effect.Effect<A, E, R>
 ): Guarded<A, E, R, CurrentUser.AuthenticatedUser> =>
   guard<A, E, R, CurrentUser.AuthenticatedUser>(
-    () => Effect.succeed(true),
     (user) => Effect.provideService(self, CurrentUser.AuthenticatedUser, user),
-    unauthorizedFor
+    false
   )
 
 /**
@@ -156,11 +155,10 @@ export const freshLoginRequired = <A, E, R>(
   self: Effect.Effect<A, E, R>
 ): Guarded<A, E, R, CurrentUser.AuthenticatedUser | CurrentUser.FreshUser> =>
   guard<A, E, R, CurrentUser.AuthenticatedUser | CurrentUser.FreshUser>(
-    (session) => session.isFresh,
     (user) =>
       Effect.provide(
         self,
         Context.make(CurrentUser.AuthenticatedUser, user).pipe(Context.add(CurrentUser.FreshUser, user))
       ),
-    (session) => session.needsRefresh
+    true
   )

@@ -1,0 +1,207 @@
+/**
+ * The login manager's construction: the options checked and resolved once
+ * into the configuration every request's session shares (loginConfig), and
+ * the service that gives each request its session.
+ *
+ * @internal
+ */
+import * as Cookies from "@effect/platform/Cookies"
+import * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as LoginEvents from "../LoginEvents.js"
+import * as LoginManager from "../LoginManager.js"
+import * as RememberCookie from "../RememberCookie.js"
+import * as Session from "../Session.js"
+import * as SessionCookie from "../SessionCookie.js"
+import type * as SessionStore from "../SessionStore.js"
+import { UserLoader } from "../UserLoader.js"
+import { memoize } from "./boundedCache.js"
+import * as crypto from "./crypto.js"
+import type * as loginConfig from "./loginConfig.js"
+import * as persistence from "./persistence.js"
+import { RequestSession } from "./requestSession.js"
+import * as sessionData from "./sessionData.js"
+import * as sessionProtection from "./sessionProtection.js"
+
+const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
+  const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
+  const fix =
+    `set it to at least ${LoginManager.minSecretBytes} random bytes, for example the output of \`openssl rand -base64 32\``
+  return bytes === 0
+    ? `${name} is empty: ${fix}`
+    : bytes < LoginManager.minSecretBytes
+    ? `${name} is ${bytes} bytes, too short to sign sessions safely: ${fix}`
+    : undefined
+}
+
+/** @internal */
+export const make = (
+  options: LoginManager.Options,
+  server: { readonly store: SessionStore.SessionStore; readonly policy: SessionStore.ExpiryPolicy } | undefined
+): Effect.Effect<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
+  Effect.gen(function*() {
+    const loader = yield* UserLoader
+    const events = yield* LoginEvents.LoginEvents
+    const problem = [
+      checkSecret("SECRET_KEY", options.secretKey),
+      ...(options.previousSecretKeys ?? []).map((key, i) => checkSecret(`previous secret key #${i + 1}`, key))
+    ].find((message) => message !== undefined)
+    if (problem !== undefined) return yield* new LoginManager.LoginConfigError({ message: problem })
+
+    const maxAge = Duration.decode(options.maxAge ?? "14 days")
+    const cookie = options.cookie ?? {}
+    const cookieName = cookie.name ?? "session"
+    const cookieOptions: Cookies.Cookie["options"] = {
+      path: cookie.path ?? "/",
+      domain: cookie.domain,
+      secure: cookie.secure ?? true,
+      httpOnly: cookie.httpOnly ?? true,
+      sameSite: cookie.sameSite ?? "lax",
+      maxAge: cookie.persistent === true ? maxAge : undefined
+    }
+    const remember = options.remember ?? {}
+    const rememberName = remember.name ?? "remember_token"
+    const rememberOptions: Cookies.Cookie["options"] = {
+      path: remember.path ?? "/",
+      domain: remember.domain,
+      secure: remember.secure ?? cookieOptions.secure,
+      httpOnly: remember.httpOnly ?? true,
+      sameSite: remember.sameSite ?? "lax"
+    }
+    if (rememberName === cookieName) {
+      return yield* new LoginManager.LoginConfigError({
+        message: `The session and remember cookies are both named "${cookieName}"`
+      })
+    }
+    const cookies = [["session", cookieName, cookieOptions], ["remember", rememberName, rememberOptions]] as const
+    for (const [what, name, opts] of cookies) {
+      if (opts?.sameSite === "none" && opts.secure !== true) {
+        return yield* new LoginManager.LoginConfigError({
+          message: `A SameSite=None ${what} cookie must also be Secure`
+        })
+      }
+      const probe = Cookies.makeCookie(name, "probe", opts)
+      if (Either.isLeft(probe)) {
+        return yield* new LoginManager.LoginConfigError({
+          message: `Invalid ${what} cookie options: ${probe.left.reason}`
+        })
+      }
+    }
+    const protection = options.sessionProtection ?? "basic"
+    const trustedProxies = options.trustedProxies ?? 0
+    const secrets = { secretKey: options.secretKey, previousSecretKeys: options.previousSecretKeys }
+    const stampKey = crypto.deriveKey(Redacted.value(options.secretKey), "security-stamp/hmac-sha256")
+    const flash = (message: LoginManager.FlashMessage | null | undefined, fallback: string) =>
+      message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
+
+    const settings = { name: cookieName, options: cookieOptions }
+    const stampHash = memoize(
+      1024,
+      256,
+      (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url")
+    )
+    const config: loginConfig.Config = {
+      persistence: server === undefined
+        ? persistence.cookie(
+          { ...settings, maxAgeMillis: Duration.toMillis(maxAge) },
+          SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge })
+        )
+        : persistence.store(
+          { ...settings, persistent: cookie.persistent === true },
+          server.store,
+          server.policy
+        ),
+      loader,
+      events,
+      remember: {
+        name: rememberName,
+        options: rememberOptions,
+        durationMillis: Duration.toMillis(remember.duration ?? "365 days"),
+        refreshEachRequest: remember.refreshEachRequest ?? false,
+        codec: RememberCookie.make(secrets)
+      },
+      protection,
+      client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),
+      stampHash,
+      freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
+      refusal: {
+        loginView: options.loginView,
+        refreshView: options.refreshView,
+        useSessionForNext: options.useSessionForNext ?? false,
+        loginMessage: flash(options.loginMessage, "Please log in to access this page."),
+        needsRefreshMessage: flash(options.needsRefreshMessage, "Please reauthenticate to access this page."),
+        localize: options.localize ?? ((message) => message),
+        onUnauthorized: options.onUnauthorized,
+        onNeedsRefresh: options.onNeedsRefresh
+      },
+      flask: options.flaskCompat,
+      csrf: options.csrf?.enabled === false ? undefined : {
+        trustedOrigins: (options.csrf?.trustedOrigins ?? []).map((origin) => new URL(origin).origin),
+        secure: cookieOptions.secure === true,
+        cookieNames: [cookieName, rememberName]
+      }
+    }
+    // Keyed by the request's source (the Node request), which survives `request.modify` by
+    // routers: HttpRouter, HttpApi and HttpLayerRouter middleware of one request share one session.
+    const sessions = new WeakMap<object, RequestSession>()
+    const keyOf = (request: HttpServerRequest.HttpServerRequest): object =>
+      typeof request.source === "object" && request.source !== null ? request.source : request
+    // One pre-response step for every request, made once: it finds the request's session, if any.
+    const commit: HttpApp.PreResponseHandler = (request, response) => {
+      const session = sessions.get(keyOf(request))
+      return session === undefined ? Effect.succeed(response) : session.commit(response)
+    }
+    // One FiberRef write per request, for both: a FiberRef write copies the fiber's refs, and
+    // is what a request through the middleware costs most (see docs/benchmarks.md).
+    const enter = (session: RequestSession, first: boolean) =>
+      Effect.updateFiberRefs((fiberId, refs) => {
+        const context = FiberRefs.getOrDefault(refs, FiberRef.currentContext)
+        const handlers = FiberRefs.getOrDefault(refs, HttpApp.currentPreResponseHandlers)
+        const withCommit = Option.some<HttpApp.PreResponseHandler>(
+          handlers._tag === "None" ?
+            commit :
+            (request, response) =>
+              Effect.flatMap(handlers.value(request, response), (response) => commit(request, response))
+        )
+        return FiberRefs.updateManyAs(refs, {
+          entries: [
+            [FiberRef.currentContext, [[fiberId, Context.add(context, Session.Session, session)]]],
+            ...(first ? [[HttpApp.currentPreResponseHandlers, [[fiberId, withCommit]]] as const] : [])
+          ]
+        })
+      })
+    return LoginManager.LoginManager.of({
+      [LoginManager.TypeId]: LoginManager.TypeId,
+      issueSessionCookie: (user, issue) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const stamp = loader.securityStamp?.(user)
+          const data = sessionData.issued(
+            loader.id(user),
+            issue?.fresh ?? true,
+            stamp === undefined ? undefined : stampHash(stamp),
+            now
+          )
+          return Effect.map(
+            config.persistence.issue(data, now),
+            (value) => Cookies.unsafeMakeCookie(cookieName, value, cookieOptions)
+          )
+        }),
+      sessionFor: (request) =>
+        Effect.suspend(() => {
+          const key = keyOf(request)
+          const existing = sessions.get(key)
+          const session = existing ?? new RequestSession(config, request)
+          if (existing === undefined) sessions.set(key, session)
+          return Effect.as(enter(session, existing === undefined), session)
+        })
+    })
+  })
