@@ -85,7 +85,7 @@ const bareApp = handled(HttpRouter.toHttpApp(bare).pipe(Effect.runSync))
 // `--only protected` runs one case, e.g. under `node --cpu-prof`.
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined
 const cases = [
-  { name: "bare router, /public", app: bareApp, path: "/public", headers: {} },
+  { name: "bare router, /public", app: bareApp, path: "/public", headers },
   { name: "effect-login middleware, /public", app, path: "/public", headers },
   { name: "effect-login, /protected (cookie session)", app, path: "/protected", headers }
 ].filter((c) => only === undefined || c.name.includes(only))
