@@ -13,11 +13,10 @@ import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
@@ -313,9 +312,6 @@ export const layer = (
 ): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
   Layer.effect(LoginManager, make(options)).pipe(Layer.provideMerge(LoginEvents.layer))
 
-const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
-  config.pipe(Config.option, Config.map(Option.getOrUndefined))
-
 /**
  * The configuration read by {@link layerConfig} when none is given: every
  * option, from the environment (the keys of Flask-Login where it has one).
@@ -324,39 +320,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
  * @since 0.1.0
  * @category layers
  */
-export const defaultConfig: Config.Config<Options> = Config.all({
-  secretKey: Config.redacted("SECRET_KEY"),
-  previousSecretKeys: Config.array(Config.redacted(), "SECRET_KEY_FALLBACKS").pipe(Config.withDefault([])),
-  loginView: optional(Config.string("LOGIN_VIEW")),
-  refreshView: optional(Config.string("REFRESH_VIEW")),
-  encrypt: Config.boolean("SESSION_ENCRYPT").pipe(Config.withDefault(false)),
-  maxAge: Config.duration("SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(14))),
-  freshMaxAge: optional(Config.duration("FRESH_MAX_AGE")),
-  sessionProtection: Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(Config.withDefault("basic")),
-  trustedProxies: Config.integer("TRUSTED_PROXIES").pipe(Config.withDefault(0)),
-  useSessionForNext: Config.boolean("USE_SESSION_FOR_NEXT").pipe(Config.withDefault(false)),
-  cookie: Config.all({
-    name: Config.string("SESSION_COOKIE_NAME").pipe(Config.withDefault("session")),
-    path: Config.string("SESSION_COOKIE_PATH").pipe(Config.withDefault("/")),
-    domain: optional(Config.string("SESSION_COOKIE_DOMAIN")),
-    secure: Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true)),
-    sameSite: Config.literal("lax", "strict", "none")("SESSION_COOKIE_SAMESITE").pipe(Config.withDefault("lax")),
-    persistent: Config.boolean("SESSION_COOKIE_PERSISTENT").pipe(Config.withDefault(false))
-  }),
-  remember: Config.all({
-    name: Config.string("REMEMBER_COOKIE_NAME").pipe(Config.withDefault("remember_token")),
-    duration: Config.duration("REMEMBER_COOKIE_DURATION").pipe(Config.withDefault(Duration.days(365))),
-    path: Config.string("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
-    domain: optional(Config.string("REMEMBER_COOKIE_DOMAIN")),
-    secure: optional(Config.boolean("REMEMBER_COOKIE_SECURE")),
-    sameSite: Config.literal("lax", "strict", "none")("REMEMBER_COOKIE_SAMESITE").pipe(Config.withDefault("lax")),
-    refreshEachRequest: Config.boolean("REMEMBER_COOKIE_REFRESH_EACH_REQUEST").pipe(Config.withDefault(false))
-  }),
-  csrf: Config.all({
-    enabled: Config.boolean("CSRF_ENABLED").pipe(Config.withDefault(true)),
-    trustedOrigins: Config.array(Config.string(), "CSRF_TRUSTED_ORIGINS").pipe(Config.withDefault([]))
-  })
-})
+export const defaultConfig: Config.Config<Options> = internal.defaultConfig
 
 /**
  * The Layer, configured from `Config` (by default {@link defaultConfig}: the

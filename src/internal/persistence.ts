@@ -167,7 +167,23 @@ export const cookie = (
 }
 
 const encodeData = Schema.encodeSync(Schema.parseJson(SessionCookie.SessionData))
-const decodeData = Schema.decodeUnknownOption(Schema.parseJson(SessionCookie.SessionData))
+const decodeSession = Schema.decodeUnknownOption(SessionCookie.SessionData)
+
+// The data of a stored session, decoded: by its exact text, which changes with every write, so a
+// session that is only read is decoded once. `JSON.parse` then the Struct is twice as fast as `parseJson`.
+const decodedCache = new BoundedCache<Option.Option<SessionData>>(4096)
+const decodeData = (text: string): Option.Option<SessionData> => {
+  const cached = decodedCache.get(text)
+  if (cached !== undefined) return cached
+  let decoded: Option.Option<SessionData>
+  try {
+    decoded = decodeSession(JSON.parse(text))
+  } catch {
+    decoded = Option.none()
+  }
+  if (text.length <= verifiedCacheMaxValue) decodedCache.set(text, decoded)
+  return decoded
+}
 
 // A 256-bit id: 43 base64url characters.
 const wellFormedId = /^[A-Za-z0-9_-]{43}$/
@@ -252,12 +268,13 @@ export const store = (
             stale: false
           })
         }
-        return Effect.map(sessions.get(keyOf(raw)), (found): Loaded => {
+        const hashed = keyOf(raw)
+        return Effect.map(sessions.get(hashed), (found): Loaded => {
           const data = Option.flatMap(found, (session) => decodeData(session.data))
           if (Option.isNone(found) || Option.isNone(data)) {
             return { data: undefined, raw, presented: true, rejected: true, stale: false }
           }
-          key = keyOf(raw)
+          key = hashed
           stored = found.value
           // Used, not changed: move the expiry when it moves by a touch interval or more.
           const moved = expiresAt(stored.createdAt, now)
@@ -275,45 +292,48 @@ export const store = (
           }))),
       endOthers: (userId) => sessions.deleteByUser(userId, key),
       commit: (change, response) =>
-        Effect.gen(function*() {
-          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-          if (!change.dirty) {
-            if (touchTo === undefined || key === undefined) return response
-            yield* sessions.touch(key, touchTo)
-            // The cookie's own expiry follows the server's, or the browser would end the session first.
-            return settings.persistent ? setCookie(response, readId(), touchTo, now) : response
-          }
-          const keep = change.data !== undefined && !isEmpty(change.data)
-          if (change.rotate || key === undefined) {
-            // Session fixation: a new identity, and the old one deleted.
-            if (key !== undefined) yield* sessions.delete(key)
-            if (!keep) return expire(response, settings.name, settings.options)
-            const id = crypto.randomToken(32)
-            const created: SessionStore.StoredSession = {
-              data: encodeData(change.data!),
-              ...(change.data!.userId === undefined ? {} : { userId: change.data!.userId }),
-              version: 0,
-              createdAt: now,
-              expiresAt: expiresAt(now, now)
+        // Read, not changed, and no expiry to move: nothing to do.
+        !change.dirty && (touchTo === undefined || key === undefined) ?
+          Exit.succeed(response) :
+          Effect.gen(function*() {
+            const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+            if (!change.dirty) {
+              if (touchTo === undefined || key === undefined) return response
+              yield* sessions.touch(key, touchTo)
+              // The cookie's own expiry follows the server's, or the browser would end the session first.
+              return settings.persistent ? setCookie(response, readId(), touchTo, now) : response
             }
-            yield* sessions.set(keyOf(id), created, undefined)
-            return setCookie(response, id, created.expiresAt, now)
-          }
-          if (!keep) {
-            yield* sessions.delete(key)
-            return expire(response, settings.name, settings.options)
-          }
-          const written = yield* update(change, now)
-          if (written === undefined) return expire(response, settings.name, settings.options)
-          return settings.persistent ? setCookie(response, readId(), written.expiresAt, now) : response
-        }).pipe(
-          // The store failed after the handler ran: say so rather than pretend the change was kept.
-          Effect.catchTag("SessionStoreError", (error) =>
-            Effect.as(
-              Effect.logError("effect-login: the session could not be saved", error),
-              HttpServerResponse.text("Service Unavailable", { status: 503 })
-            ))
-        )
+            const keep = change.data !== undefined && !isEmpty(change.data)
+            if (change.rotate || key === undefined) {
+              // Session fixation: a new identity, and the old one deleted.
+              if (key !== undefined) yield* sessions.delete(key)
+              if (!keep) return expire(response, settings.name, settings.options)
+              const id = crypto.randomToken(32)
+              const created: SessionStore.StoredSession = {
+                data: encodeData(change.data!),
+                ...(change.data!.userId === undefined ? {} : { userId: change.data!.userId }),
+                version: 0,
+                createdAt: now,
+                expiresAt: expiresAt(now, now)
+              }
+              yield* sessions.set(keyOf(id), created, undefined)
+              return setCookie(response, id, created.expiresAt, now)
+            }
+            if (!keep) {
+              yield* sessions.delete(key)
+              return expire(response, settings.name, settings.options)
+            }
+            const written = yield* update(change, now)
+            if (written === undefined) return expire(response, settings.name, settings.options)
+            return settings.persistent ? setCookie(response, readId(), written.expiresAt, now) : response
+          }).pipe(
+            // The store failed after the handler ran: say so rather than pretend the change was kept.
+            Effect.catchTag("SessionStoreError", (error) =>
+              Effect.as(
+                Effect.logError("effect-login: the session could not be saved", error),
+                HttpServerResponse.text("Service Unavailable", { status: 503 })
+              ))
+          )
     }
 
     function readId(): string {

@@ -147,6 +147,7 @@ export class RememberState {
 
   /** With `refreshEachRequest`, unless the response already does something with the cookie. */
   refresh(userId: string, now: number): void {
+    if (!this.settings.refreshEachRequest) return
     this.outgoingOf ??= refresh(this.incoming(now), userId, this.settings, now)
   }
 

@@ -48,19 +48,34 @@ const anonymous = Exit.succeed(Option.none<unknown>())
 /** @internal */
 export class RequestSession implements Session.Session, userResolution.Resolver {
   readonly [Session.TypeId]: Session.TypeId = Session.TypeId
-  readonly remember: rememberMe.RememberState
   /** The session was read from a Flask cookie: it has no stamp or client yet. */
   migrated = false
-  private readonly read = new SingleFlight<SessionJournal, SessionStoreError>()
-  private readonly resolution = new SingleFlight<Option.Option<unknown>, Failure>()
+  // Made on first use: a request that never touches its session allocates nothing more than this object.
+  private readOf: SingleFlight<SessionJournal, SessionStoreError> | undefined = undefined
+  private resolutionOf: SingleFlight<Option.Option<unknown>, Failure> | undefined = undefined
+  private rememberOf: rememberMe.RememberState | undefined = undefined
   private handleOf: persistence.Handle | undefined = undefined
   /** A login or logout of this request: it wins over what was resolved. */
   private override: Option.Option<unknown> | undefined = undefined
   /** The user came from a request loader: not in the session, never fresh. */
   private fromRequest = false
 
-  constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {
-    this.remember = new rememberMe.RememberState(request.headers.cookie, config.remember, config.flask)
+  constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {}
+
+  private get read() {
+    return this.readOf ??= new SingleFlight()
+  }
+
+  private get resolution() {
+    return this.resolutionOf ??= new SingleFlight()
+  }
+
+  get remember(): rememberMe.RememberState {
+    return this.rememberOf ??= new rememberMe.RememberState(
+      this.request.headers.cookie,
+      this.config.remember,
+      this.config.flask
+    )
   }
 
   private get handle(): persistence.Handle {
@@ -109,7 +124,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     const next = journal.preview(mutation)
     const tooLarge = next === undefined ? undefined : this.handle.check(next)
     if (tooLarge !== undefined) return Exit.fail(tooLarge)
-    journal.apply(mutation, { rotate })
+    journal.apply(mutation, { rotate }, next)
     return Exit.void
   }
 
@@ -148,7 +163,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   /** The user as this request knows it so far, without resolving it. */
   private get known(): Option.Option<unknown> {
     if (this.override !== undefined) return this.override
-    const done = this.resolution.done
+    const done = this.resolutionOf?.done
     return done !== undefined && Exit.isSuccess(done) ? done.value : Option.none()
   }
 
@@ -294,7 +309,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   /** Publishes a refusal's event: the HttpApi integration answers with errors of its own. */
   announce(kind: refusal.Kind): void {
-    const done = this.read.done
+    const done = this.readOf?.done
     const userId = done !== undefined && Exit.isSuccess(done) ? done.value.data?.userId : undefined
     this.publish(
       kind === "Unauthorized" ? LoginEvents.LoginEvent.Unauthorized() : LoginEvents.LoginEvent.NeedsRefresh({ userId })
@@ -330,8 +345,10 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   /** Writes the session and the cookies when, and only when, something changed. */
   commit(response: HttpServerResponse.HttpServerResponse): Effect.Effect<HttpServerResponse.HttpServerResponse> {
-    const done = this.read.done
-    if (done === undefined || Exit.isFailure(done)) return Exit.succeed(this.remember.write(response))
+    const done = this.readOf?.done
+    if (done === undefined || Exit.isFailure(done)) {
+      return Exit.succeed(this.rememberOf === undefined ? response : this.rememberOf.write(response))
+    }
     // The response depends on the cookie: shared caches must not serve it to someone else.
     return andThen(
       this.handle.commit(done.value.change(), varyOnCookie(response)),

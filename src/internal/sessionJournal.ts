@@ -36,8 +36,9 @@ export class SessionJournal {
     return mutation(this.data, this.at)
   }
 
-  apply(mutation: Mutation, options?: { readonly rotate?: boolean }): void {
-    this.data = mutation(this.data, this.at)
+  /** `next`: what `preview` already made of it, so that a change is made (and a new id drawn) once. */
+  apply(mutation: Mutation, options?: { readonly rotate?: boolean }, next = mutation(this.data, this.at)): void {
+    this.data = next
     this.mutations.push(mutation)
     this.dirty = true
     if (options?.rotate === true) this.rotate = true
