@@ -120,6 +120,8 @@ interface Entry {
   readonly publicCpu: Array<number>
   readonly protectedCpu: Array<number>
   readonly loginCpu: Array<number>
+  /** Median latency of /protected, ms, each round. */
+  readonly protectedP50: Array<number>
 }
 
 const form = "username=alice&password=wonderland"
@@ -172,7 +174,15 @@ const main = async () => {
     const results = new Map<string, Entry>(
       servers.map((
         s
-      ) => [s.name, { public: [], protected: [], login: [], publicCpu: [], protectedCpu: [], loginCpu: [] }])
+      ) => [s.name, {
+        public: [],
+        protected: [],
+        login: [],
+        publicCpu: [],
+        protectedCpu: [],
+        loginCpu: [],
+        protectedP50: []
+      }])
     )
     for (let round = 0; round < rounds; round++) {
       // Rotate the order, so that no server always runs first (or last) on a warm machine.
@@ -196,7 +206,7 @@ const main = async () => {
             const before = cpuMicros(pid)
             const result = await run(`${server.name} ${label}`, options)
             const cpu = cpuMicros(pid) - before
-            return { rps: result.requests.mean, cpu: cpu / result.requests.total }
+            return { rps: result.requests.mean, cpu: cpu / result.requests.total, p50: result.latency.p50 }
           }
           const base = `http://127.0.0.1:${port}`
           const entry = results.get(server.name)!
@@ -223,6 +233,7 @@ const main = async () => {
             const prot = await measure("GET /protected", { url: `${base}/protected`, headers })
             entry.protected.push(prot.rps)
             entry.protectedCpu.push(prot.cpu)
+            entry.protectedP50.push(prot.p50)
           }
           if (server.loginBench) {
             const login = await measure("POST /login", {
@@ -259,19 +270,22 @@ const main = async () => {
         pinned ? "; server pinned to core 0, load generator to core 1" : ""
       }. CPU µs/req: server utime+stime (/proc/<pid>/stat, ${ticksPerSecond} ticks/s) ÷ requests completed.`,
       "",
-      "| server | /public req/s | /protected req/s | CPU µs/req /public → /protected | bare /public CPU ÷ this /protected CPU | /protected CPU ÷ Express+passport /protected CPU |",
-      "|---|---|---|---|---|---|"
+      "| server | /public req/s | /protected req/s | /protected p50 ms | CPU µs/req /public → /protected | this /public CPU ÷ bare /public CPU | bare /public CPU ÷ this /protected CPU | /protected CPU ÷ Express+passport /protected CPU |",
+      "|---|---|---|---|---|---|---|---|"
     ]
     for (const [name, entry] of results) {
       const has = entry.protected.length > 0
       const vsBare = entry.protectedCpu.map((c, i) => bareCpu[i]! / c)
+      const publicTax = entry.publicCpu.map((c, i) => c / bareCpu[i]!)
       const vsExpress = expressCpu === undefined ? [] : entry.protectedCpu.map((c, i) => c / expressCpu[i]!)
       lines.push(
         `| ${name} | ${fmt(median(entry.public))} | ${has ? fmt(median(entry.protected)) : "—"} | ${
-          fmtCpu(median(entry.publicCpu))
-        } → ${has ? fmtCpu(median(entry.protectedCpu)) : "—"} | ${
-          has ? median(vsBare).toFixed(2) : "1.00 (its /public)"
-        } | ${has && vsExpress.length > 0 ? median(vsExpress).toFixed(2) : "—"} |`
+          has ? median(entry.protectedP50).toFixed(1) : "—"
+        } | ${fmtCpu(median(entry.publicCpu))} → ${has ? fmtCpu(median(entry.protectedCpu)) : "—"} | ${
+          median(publicTax).toFixed(2)
+        } | ${has ? median(vsBare).toFixed(2) : "1.00 (its /public)"} | ${
+          has && vsExpress.length > 0 ? median(vsExpress).toFixed(2) : "—"
+        } |`
       )
     }
     const logins = [...results].filter(([, e]) => e.login.length > 0)

@@ -9,7 +9,7 @@
  */
 import { Cookies, HttpApp, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
-import { LoginManager, loginRequired, UserLoader } from "effect-login"
+import { type LoginEvents, LoginManager, loginRequired, SessionStore, UserLoader } from "effect-login"
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -36,18 +36,45 @@ const withLogin = HttpRouter.empty.pipe(
   LoginManager.middleware
 )
 
-const LoginLive = LoginManager.layer({ secretKey: Redacted.make("benchmark-secret-key-0123456789abcdef") }).pipe(
-  Layer.provide(layer((id) => Effect.succeed(Option.fromNullable(users.get(id)))))
+const options = { secretKey: Redacted.make("benchmark-secret-key-0123456789abcdef") }
+const Users = layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))
+type Runtime = ManagedRuntime.ManagedRuntime<LoginManager.LoginManager | LoginEvents.LoginEvents, never>
+const cookieStore: Runtime = ManagedRuntime.make(LoginManager.layer(options).pipe(Layer.provide(Users), Layer.orDie))
+const memoryStore: Runtime = ManagedRuntime.make(
+  LoginManager.layerStore(options).pipe(Layer.provide(Users), Layer.provide(SessionStore.layerMemory()), Layer.orDie)
 )
-const runtime = ManagedRuntime.make(LoginLive)
-const manager = await runtime.runPromise(LoginManager.LoginManager)
-const cookie = await runtime.runPromise(manager.issueSessionCookie(users.get("1")!))
 
 let lastResponse: HttpServerResponse.HttpServerResponse | undefined
 const handled = <E, R>(app: HttpApp.Default<E, R>) =>
   HttpApp.toHandled(app, (_, response) => Effect.sync(() => void (lastResponse = response)))
+const app = handled(withLogin)
+const bareApp = handled(HttpRouter.toHttpApp(bare).pipe(Effect.runSync))
+const userAgent = "bench"
+
+const run = (runtime: Runtime, path: string, headers: Record<string, string>) => {
+  const request = HttpServerRequest.fromWeb(new Request(`http://localhost${path}`, { headers }))
+  const exit = runtime.runSyncExit(Effect.provideService(app, HttpServerRequest.HttpServerRequest, request))
+  if (exit._tag === "Failure") throw new Error(`${path}: ${exit.cause}`)
+}
+
+// The session cookie as a browser holds it after its first request: bound to its client (session protection).
+const sessionCookie = async (runtime: Runtime) => {
+  const issued = await runtime.runPromise(
+    Effect.flatMap(LoginManager.LoginManager, (manager) => manager.issueSessionCookie(users.get("1")!))
+  )
+  run(runtime, "/protected", { cookie: `session=${issued.value}`, "user-agent": userAgent })
+  // A cookie session is signed again once bound; a store session keeps its id.
+  const bound = Option.match(lastResponse?.cookies.pipe(Cookies.get("session")) ?? Option.none(), {
+    onNone: () => issued.value,
+    onSome: (cookie) => cookie.value
+  })
+  return { cookie: `session=${bound}`, "user-agent": userAgent }
+}
+const cookieHeaders = await sessionCookie(cookieStore)
+const memoryHeaders = await sessionCookie(memoryStore)
 
 const measure = (
+  runtime: Runtime,
   app: Effect.Effect<void, never, HttpServerRequest.HttpServerRequest | LoginManager.LoginManager>,
   path: string,
   headers: Record<string, string>
@@ -66,35 +93,32 @@ const measure = (
   return (used.user + used.system) / requests
 }
 
-// The cookie as a browser holds it after its first request: bound to its client (session protection).
-const app = handled(withLogin)
-const userAgent = "bench"
-runtime.runSync(Effect.provideService(
-  app,
-  HttpServerRequest.HttpServerRequest,
-  HttpServerRequest.fromWeb(
-    new Request("http://localhost/protected", {
-      headers: { cookie: `session=${cookie.value}`, "user-agent": userAgent }
-    })
-  )
-))
-const bound = lastResponse?.cookies.pipe(Cookies.get("session"))
-if (bound === undefined || bound._tag === "None") throw new Error("the first request did not bind the session")
-const headers = { cookie: `session=${bound.value.value}`, "user-agent": userAgent }
-const bareApp = handled(HttpRouter.toHttpApp(bare).pipe(Effect.runSync))
 // `--only protected` runs one case, e.g. under `node --cpu-prof`.
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined
 const cases = [
-  { name: "bare router, /public", app: bareApp, path: "/public", headers },
-  { name: "effect-login middleware, /public", app, path: "/public", headers },
-  { name: "effect-login, /protected (cookie session)", app, path: "/protected", headers }
+  { name: "bare router, /public", runtime: cookieStore, app: bareApp, path: "/public", headers: cookieHeaders },
+  { name: "effect-login middleware, /public", runtime: cookieStore, app, path: "/public", headers: cookieHeaders },
+  {
+    name: "effect-login, /protected (cookie session)",
+    runtime: cookieStore,
+    app,
+    path: "/protected",
+    headers: cookieHeaders
+  },
+  {
+    name: "effect-login, /protected (memory store)",
+    runtime: memoryStore,
+    app,
+    path: "/protected",
+    headers: memoryHeaders
+  }
 ].filter((c) => only === undefined || c.name.includes(only))
 // Small batches, the cases in turn, many times; the median batch of each case. The machine's drift
 // (other processes, GC, CPU frequency) then falls on every case alike.
 const perBatch = cases.map((): Array<number> => [])
 for (let round = 0; round < rounds + 1; round++) {
   cases.forEach((c, i) => {
-    const micros = measure(c.app, c.path, c.headers)
+    const micros = measure(c.runtime, c.app, c.path, c.headers)
     if (round > 0) perBatch[i]!.push(micros)
   })
 }
@@ -106,4 +130,5 @@ console.log(
 console.log(`effect-login from ${import.meta.resolve("effect-login")}\n`)
 console.log("| route | CPU µs/req | over the bare router |\n|---|---|---|")
 cases.forEach((c, i) => console.log(`| ${c.name} | ${best[i]!.toFixed(1)} | ${(best[i]! - best[0]!).toFixed(1)} |`))
-await runtime.dispose()
+await cookieStore.dispose()
+await memoryStore.dispose()
