@@ -22,8 +22,9 @@ import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
 import * as internal from "./internal/loginManager.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
+import * as sessionService from "./internal/sessionService.js"
 import * as LoginEvents from "./LoginEvents.js"
-import * as Session from "./Session.js"
+import type * as Session from "./Session.js"
 import * as SessionStore from "./SessionStore.js"
 import type { UserLoader } from "./UserLoader.js"
 
@@ -52,10 +53,7 @@ export interface LoginManager {
   /**
    * The session of a request: made on first use, then the same for every
    * middleware and handler of that request, and written back once by the
-   * pre-response step. It also becomes the `Session` service of the rest of
-   * the calling fiber (it is the request's, so nothing else of the request
-   * could want another): one write of the fiber's state, where
-   * `Effect.provideService` would make two.
+   * pre-response step.
    */
   readonly sessionFor: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<Session.Session>
   /**
@@ -288,7 +286,9 @@ export const makeStore = (
 export const layerStore = (
   options: StoreOptions
 ): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader | SessionStore.SessionStore> =>
-  Layer.effect(LoginManager, makeStore(options)).pipe(Layer.provideMerge(LoginEvents.layer))
+  Layer.effectContext(Effect.map(makeStore(options), sessionService.layerContext)).pipe(
+    Layer.provideMerge(LoginEvents.layer)
+  )
 
 /**
  * Identifies the client for session protection: a hash of its IP and
@@ -310,7 +310,9 @@ export const clientIdentifier = (request: HttpServerRequest.HttpServerRequest, t
 export const layer = (
   options: Options
 ): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
-  Layer.effect(LoginManager, make(options)).pipe(Layer.provideMerge(LoginEvents.layer))
+  Layer.effectContext(Effect.map(make(options), sessionService.layerContext)).pipe(
+    Layer.provideMerge(LoginEvents.layer)
+  )
 
 /**
  * The configuration read by {@link layerConfig} when none is given: every
@@ -362,15 +364,7 @@ export const layerConfig = (
  */
 export const middleware = <E, R>(
   app: HttpApp.Default<E, R>
-): HttpApp.Default<E, Exclude<R, Session.Session> | LoginManager> =>
-  Effect.withFiberRuntime((fiber) => {
-    const manager = Context.unsafeGet(fiber.currentContext, LoginManager)
-    const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
-    return Effect.flatMap(
-      manager.sessionFor(request),
-      (session) => Effect.provideService(app, Session.Session, session)
-    )
-  })
+): HttpApp.Default<E, Exclude<R, Session.Session> | LoginManager> => sessionService.enter(app)
 
 /**
  * The session of the current request (see `LoginManager.sessionFor`); what

@@ -6,8 +6,8 @@
 import { Cookies, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Ref } from "effect"
-import { LoginTest } from "effect-login"
+import { Chunk, Effect, Layer, Queue, Ref } from "effect"
+import { LoginEvents, LoginTest } from "effect-login"
 import { Api, AppLive, User } from "../examples/http-api.js"
 
 const ServerLive = AppLive.pipe(Layer.provideMerge(NodeHttpServer.layerTest))
@@ -81,7 +81,11 @@ describe("HttpApi", () => {
       const stale = yield* HttpApiClient.makeWith(Api, {
         httpClient: yield* LoginTest.loggedInClient(ada, { fresh: false })
       })
+      const events = yield* LoginEvents.subscribe
       assert.strictEqual((yield* Effect.flip(stale.admin.stats()))._tag, "NeedsRefresh")
+      // The same event as the router's refusal, with the user it refused.
+      const refused = Chunk.toReadonlyArray(yield* Queue.takeAll(events)).filter(LoginEvents.LoginEvent.$is("NeedsRefresh"))
+      assert.deepStrictEqual(refused, [LoginEvents.LoginEvent.NeedsRefresh({ userId: "1" })])
 
       const member = yield* HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(bob) })
       assert.strictEqual((yield* Effect.flip(member.admin.stats()))._tag, "Forbidden")

@@ -52,4 +52,17 @@ describe.sequential("LoginEvents", () => {
       yield* client.get("/login")
       assert.strictEqual((yield* Metric.value(counter)).count - before, 2)
     }).pipe(Effect.provide(loginLayer())))
+
+  it.scoped("unsafePublish: published and counted at once, outside any effect", () =>
+    Effect.gen(function*() {
+      const hub = yield* LoginEvents.LoginEvents
+      const events = yield* LoginEvents.subscribe
+      const counter = Metric.tagged(LoginEvents.eventsTotal, "event", "CsrfRejected")
+      const before = (yield* Metric.value(counter)).count
+      LoginEvents.unsafePublish(hub, LoginEvents.LoginEvent.CsrfRejected({ reason: "test" }))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(yield* Queue.takeAll(events)), [
+        LoginEvents.LoginEvent.CsrfRejected({ reason: "test" })
+      ])
+      assert.strictEqual((yield* Metric.value(counter)).count - before, 1)
+    }).pipe(Effect.provide(LoginEvents.layer)))
 })

@@ -10,18 +10,14 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as FiberRef from "effect/FiberRef"
-import * as FiberRefs from "effect/FiberRefs"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as LoginEvents from "../LoginEvents.js"
 import * as LoginManager from "../LoginManager.js"
 import * as RememberCookie from "../RememberCookie.js"
-import * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
 import type * as SessionStore from "../SessionStore.js"
 import { UserLoader } from "../UserLoader.js"
@@ -32,6 +28,7 @@ import * as persistence from "./persistence.js"
 import { RequestSession } from "./requestSession.js"
 import * as sessionData from "./sessionData.js"
 import * as sessionProtection from "./sessionProtection.js"
+import * as sessionService from "./sessionService.js"
 
 const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
   const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
@@ -156,31 +153,22 @@ export const make = (
     const sessions = new WeakMap<object, RequestSession>()
     const keyOf = (request: HttpServerRequest.HttpServerRequest): object =>
       typeof request.source === "object" && request.source !== null ? request.source : request
+    const of = (request: HttpServerRequest.HttpServerRequest): RequestSession => {
+      const key = keyOf(request)
+      let session = sessions.get(key)
+      if (session === undefined) {
+        session = new RequestSession(config, request)
+        sessions.set(key, session)
+      }
+      return session
+    }
     // One pre-response step for every request, made once: it finds the request's session, if any.
     const commit: HttpApp.PreResponseHandler = (request, response) => {
       const session = sessions.get(keyOf(request))
       return session === undefined ? Effect.succeed(response) : session.commit(response)
     }
-    // One FiberRef write per request, for both: a FiberRef write copies the fiber's refs, and
-    // is what a request through the middleware costs most (see docs/benchmarks.md).
-    const enter = (session: RequestSession, first: boolean) =>
-      Effect.updateFiberRefs((fiberId, refs) => {
-        const context = FiberRefs.getOrDefault(refs, FiberRef.currentContext)
-        const handlers = FiberRefs.getOrDefault(refs, HttpApp.currentPreResponseHandlers)
-        const withCommit = Option.some<HttpApp.PreResponseHandler>(
-          handlers._tag === "None" ?
-            commit :
-            (request, response) =>
-              Effect.flatMap(handlers.value(request, response), (response) => commit(request, response))
-        )
-        return FiberRefs.updateManyAs(refs, {
-          entries: [
-            [FiberRef.currentContext, [[fiberId, Context.add(context, Session.Session, session)]]],
-            ...(first ? [[HttpApp.currentPreResponseHandlers, [[fiberId, withCommit]]] as const] : [])
-          ]
-        })
-      })
-    return LoginManager.LoginManager.of({
+    const register = HttpApp.appendPreResponseHandler(commit)
+    const manager = LoginManager.LoginManager.of({
       [LoginManager.TypeId]: LoginManager.TypeId,
       issueSessionCookie: (user, issue) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -198,13 +186,14 @@ export const make = (
         }),
       sessionFor: (request) =>
         Effect.suspend(() => {
-          const key = keyOf(request)
-          const existing = sessions.get(key)
-          const session = existing ?? new RequestSession(config, request)
-          if (existing === undefined) sessions.set(key, session)
-          return Effect.as(enter(session, existing === undefined), session)
+          const session = of(request)
+          if (session.registered) return Effect.succeed(session)
+          session.registered = true
+          return Effect.as(register, session)
         })
     })
+    sessionService.track(manager, { of, register })
+    return manager
   })
 
 const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>

@@ -128,6 +128,13 @@ export class RememberState {
     return this.incomingOf ??= read(this.header, this.settings, this.flask, now)
   }
 
+  /** A remember cookie came with the request, valid or not (without verifying it). */
+  get came(): boolean {
+    return this.incomingOf !== undefined
+      ? this.incomingOf._tag !== "Absent"
+      : cookieHeader.readCookie(this.header, this.settings.name) !== undefined
+  }
+
   get outgoing(): Outgoing | undefined {
     return this.outgoingOf
   }

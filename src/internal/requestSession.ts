@@ -59,6 +59,9 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   private override: Option.Option<unknown> | undefined = undefined
   /** The user came from a request loader: not in the session, never fresh. */
   private fromRequest = false
+  /** Its write-back is registered (by `LoginManager.sessionFor`; the middleware registers its own). */
+  registered = false
+  private committed = false
 
   constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {}
 
@@ -97,22 +100,22 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
       const now = currentTime(fiber)
       const { load, loadSync } = this.handle
       return loadSync !== undefined
-        ? Exit.succeed(this.accept(loadSync(now), now))
-        : Effect.map(load(now), (loaded) => this.accept(loaded, now))
+        ? this.accept(loadSync(now), now)
+        : Effect.flatMap(load(now), (loaded) => this.accept(loaded, now))
     })
   }
 
-  private accept(loaded: persistence.Loaded, now: number): SessionJournal {
+  private accept(loaded: persistence.Loaded, now: number): Effect.Effect<SessionJournal> {
     const journal = new SessionJournal(loaded, now)
-    const flask = this.config.flask === undefined || !loaded.rejected || loaded.raw === undefined
+    if (!loaded.rejected) return Exit.succeed(journal)
+    const flask = this.config.flask === undefined || loaded.raw === undefined
       ? undefined
       : flaskMigration.session(loaded.raw, this.config.flask, now)
-    if (flask !== undefined) {
-      // A Flask session: re-issued as ours on this response.
-      this.migrated = true
-      journal.apply(() => flask, { rotate: true })
-    }
-    return journal
+    if (flask === undefined) return Effect.as(Effect.logDebug("effect-login: session cookie rejected"), journal)
+    // A Flask session: re-issued as ours on this response.
+    this.migrated = true
+    journal.apply(() => flask, { rotate: true })
+    return Exit.succeed(journal)
   }
 
   /** Runs `f` over the session, read first if it is not yet. */
@@ -185,7 +188,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
       if (options?.remember === true) {
         const duration = options.duration === undefined ? remember.durationMillis : Duration.toMillis(options.duration)
         this.remember.issue(userId, stampOf(this.config, user), now, duration)
-      } else if (this.remember.incoming(now)._tag !== "Absent") {
+      } else if (this.remember.came) {
         // Logging in without "remember me" must not leave an older remember cookie behind.
         this.remember.clear()
       }
@@ -345,6 +348,9 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   /** Writes the session and the cookies when, and only when, something changed. */
   commit(response: HttpServerResponse.HttpServerResponse): Effect.Effect<HttpServerResponse.HttpServerResponse> {
+    // Once: two integrations of one request (a router and an HttpApi) may both have registered it.
+    if (this.committed) return Exit.succeed(response)
+    this.committed = true
     const done = this.readOf?.done
     if (done === undefined || Exit.isFailure(done)) {
       return Exit.succeed(this.rememberOf === undefined ? response : this.rememberOf.write(response))

@@ -3,7 +3,6 @@ import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { LoginManager, loginRequired, RedisStore, SessionStore, UserLoader } from "effect-login"
-import { Redis } from "ioredis"
 import { createServer } from "node:http"
 
 interface User {
@@ -47,6 +46,8 @@ const router = HttpRouter.empty.pipe(
 const options = { secretKey: Redacted.make("benchmark-secret-key-0123456789abcdef"), cookie: { secure: false } }
 const store = process.env.STORE ?? "cookie"
 const redis = async () => {
+  // Loaded only for the Redis store: the other servers carry no Redis client.
+  const { Redis } = await import("ioredis")
   const client = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, commandTimeout: 1000 })
   // No offline queue: commands fail until connected, so connect before serving.
   await new Promise((resolve) => client.once("ready", resolve))
