@@ -84,7 +84,9 @@ describe("HttpApi", () => {
       const events = yield* LoginEvents.subscribe
       assert.strictEqual((yield* Effect.flip(stale.admin.stats()))._tag, "NeedsRefresh")
       // The same event as the router's refusal, with the user it refused.
-      const refused = Chunk.toReadonlyArray(yield* Queue.takeAll(events)).filter(LoginEvents.LoginEvent.$is("NeedsRefresh"))
+      const refused = Chunk.toReadonlyArray(yield* Queue.takeAll(events)).filter(
+        LoginEvents.LoginEvent.$is("NeedsRefresh")
+      )
       assert.deepStrictEqual(refused, [LoginEvents.LoginEvent.NeedsRefresh({ userId: "1" })])
 
       const member = yield* HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(bob) })
