@@ -1,9 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
 import type { UserLoader } from "effect-login"
-import { LoginManager } from "effect-login"
+import { LoginEvents, LoginManager } from "effect-login"
 import { testClient } from "./utils/client.js"
-import { app, withUsers } from "./utils/fixtures.js"
+import { app, secretKey, withUsers } from "./utils/fixtures.js"
 
 const build = (layer: Layer.Layer<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader.UserLoader>) =>
   Layer.build(withUsers(layer)).pipe(Effect.scoped, Effect.flip)
@@ -88,4 +88,23 @@ describe("LoginManager.layerConfig", () => {
       assert.deepStrictEqual(exit, Exit.succeed("<redacted>"))
       assert.strictEqual(LoginManager.minSecretBytes, 32)
     }))
+
+  it.effect("a manager made with `make` and provided by hand: the middleware gives requests their session", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      assert.strictEqual((yield* client.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* client.get("/login/1")).status, 200)
+      assert.strictEqual((yield* client.get("/username")).body, "Notch")
+      yield* client.get("/logout")
+      assert.strictEqual((yield* client.get("/username")).body, "Anonymous")
+    }).pipe(
+      Effect.provide(
+        withUsers(
+          Layer.effect(LoginManager.LoginManager, LoginManager.make({ secretKey, cookie: { secure: false } })).pipe(
+            Layer.provideMerge(LoginEvents.layer),
+            Layer.orDie
+          )
+        )
+      )
+    ))
 })

@@ -34,18 +34,14 @@ export const track = (manager: LoginManager.LoginManager, sessions: Sessions): v
   sessionsOf.set(manager, sessions)
 }
 
-/**
- * The sessions of a login manager made by this package.
- *
- * @internal
- */
-export const sessions = (manager: LoginManager.LoginManager): Sessions => sessionsOf.get(manager)!
-
+// A login manager that this package did not make (another implementation of the interface) is
+// reached through its public `sessionFor`, which also registers the write-back.
 const use = <A, E>(f: (session: Session.Session) => Effect.Effect<A, E>): Effect.Effect<A, E> =>
   Effect.withFiberRuntime((fiber) => {
     const manager = Context.unsafeGet(fiber.currentContext, LoginManager.LoginManager)
     const request = Context.unsafeGet(fiber.currentContext, HttpServerRequest.HttpServerRequest)
-    return f(sessions(manager).of(request))
+    const sessions = sessionsOf.get(manager)
+    return sessions === undefined ? Effect.flatMap(manager.sessionFor(request), f) : f(sessions.of(request))
   })
 
 /** @internal */
@@ -119,7 +115,7 @@ export const enter = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E
     const manager = Context.unsafeGet(fiber.currentContext, LoginManager.LoginManager)
     const provided = fiber.currentContext.unsafeMap.has(Session.Session.key)
     return Effect.zipRight(
-      sessions(manager).register,
+      sessionsOf.get(manager)?.register ?? Effect.void,
       provided
         ? self as Effect.Effect<A, E, Exclude<R, Session.Session>>
         : Effect.provideService(self, Session.Session, current)
