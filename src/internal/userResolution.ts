@@ -15,12 +15,12 @@ import * as Option from "effect/Option"
 import * as LoginEvents from "../LoginEvents.js"
 import type * as Session from "../Session.js"
 import type * as UserLoader from "../UserLoader.js"
+import { andThen } from "./immediate.js"
 import { bindingOf, type Config, stampOf } from "./loginConfig.js"
 import type * as rememberMe from "./rememberMe.js"
 import * as sessionData from "./sessionData.js"
 import type { SessionJournal } from "./sessionJournal.js"
 import * as sessionProtection from "./sessionProtection.js"
-import { andThen } from "./singleFlight.js"
 
 /** @internal */
 export type Outcome = Data.TaggedEnum<{

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber } from "effect"
-import { andThen, SingleFlight } from "../../src/internal/singleFlight.js"
+import { SingleFlight } from "../../src/internal/singleFlight.js"
 
 describe("SingleFlight", () => {
   it.effect("a synchronous result is computed once and needs no fiber", () =>
@@ -50,15 +50,4 @@ describe("SingleFlight", () => {
       assert.strictEqual(yield* Fiber.join(second), "done 2")
       assert.strictEqual(yield* Effect.suspend(() => flight.runNow(compute)), "done 2")
     }))
-
-  it("andThen chains a success value without an Effect step, and anything else with flatMap", () => {
-    const direct = andThen(Exit.succeed(1), (n) => Exit.succeed(n + 1))
-    assert.isTrue(Exit.isExit(direct))
-    assert.deepStrictEqual(Effect.runSync(direct), 2)
-    const deferred = andThen(Effect.sync(() => 1), (n) => Exit.succeed(n + 1))
-    assert.isFalse(Exit.isExit(deferred))
-    assert.strictEqual(Effect.runSync(deferred), 2)
-    const failed = andThen(Exit.fail("no"), (n: number) => Exit.succeed(n + 1))
-    assert.strictEqual(Effect.runSync(Effect.flip(failed)), "no")
-  })
 })
