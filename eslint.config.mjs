@@ -36,6 +36,20 @@ export default tseslint.config(
     }
   },
   {
+    // chai's deep equality cannot tell `Option.none()` from `Option.some(x)` (nor Either, nor Exit): both
+    // iterate to one opaque value, so such an assertion passes whatever the value. Use
+    // `assertSome` / `assertNone` / `assertRight` / `assertLeft` from "@effect/vitest/utils" (test/assertions.test.ts).
+    files: ["test/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": ["error", {
+        selector: "CallExpression[callee.object.name='assert'][callee.property.name=/^(notD|d)eep(Strict)?Equal$/] " +
+          "> CallExpression.arguments[callee.object.name=/^(Option|Either|Exit)$/]",
+        message: "chai's deep equality cannot tell Option/Either/Exit values apart: use assertSome, assertNone, " +
+          "assertRight, assertLeft (@effect/vitest/utils)"
+      }]
+    }
+  },
+  {
     // Examples and test fixtures are programs: they talk to their operator.
     files: ["examples/**/*.ts", "test/conformance/**/*.ts", "test/bench/**/*.ts", "test/package/consumer/**/*.ts"],
     rules: { "no-console": "off" }

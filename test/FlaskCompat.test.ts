@@ -4,6 +4,7 @@
  * copy of the team's ../shared/vectors.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { assertNone, assertSome } from "@effect/vitest/utils"
 import { Option, Redacted } from "effect"
 import { FlaskCompat } from "effect-login"
 import * as fs from "node:fs"
@@ -18,21 +19,15 @@ const custom = vectors.vectors["login_user(remember=True, duration=7h) uid=1"]
 
 describe("FlaskCompat.decodeRememberCookie", () => {
   it("reads Flask-Login's remember cookies", () => {
-    assert.deepStrictEqual(
-      FlaskCompat.decodeRememberCookie(vectors.remember_cookie["user_id '1'"], secretKey),
-      Option.some("1")
-    )
-    assert.deepStrictEqual(
+    assertSome(FlaskCompat.decodeRememberCookie(vectors.remember_cookie["user_id '1'"], secretKey), "1")
+    assertSome(
       FlaskCompat.decodeRememberCookie(vectors.remember_cookie["user_id 'u/ñ' (logical value)"], secretKey),
-      Option.some("u/ñ")
+      "u/ñ"
     )
   })
 
   it("reads the quoted, octal-escaped form Werkzeug sends and browsers echo", () => {
-    assert.deepStrictEqual(
-      FlaskCompat.decodeRememberCookie(unicode.remember_token_raw_in_set_cookie, secretKey),
-      Option.some("u/ñ")
-    )
+    assertSome(FlaskCompat.decodeRememberCookie(unicode.remember_token_raw_in_set_cookie, secretKey), "u/ñ")
   })
 
   it("matches encode_cookie, including the test suite's 'deterministic' key", () => {
@@ -59,37 +54,37 @@ describe("FlaskCompat.decodeRememberCookie", () => {
         ""
       ]
     ) {
-      assert.deepStrictEqual(FlaskCompat.decodeRememberCookie(bad, secretKey), Option.none(), bad)
+      assertNone(FlaskCompat.decodeRememberCookie(bad, secretKey))
     }
-    assert.deepStrictEqual(FlaskCompat.decodeRememberCookie(good, Redacted.make("another key")), Option.none())
+    assertNone(FlaskCompat.decodeRememberCookie(good, Redacted.make("another key")))
   })
 })
 
 describe("FlaskCompat.decodeSessionCookie", () => {
   it("reads a compressed Flask session with Flask-Login's keys", () => {
     const session = FlaskCompat.decodeSessionCookie(login.session_cookie_value, { secretKey, now })
-    assert.deepStrictEqual(session, Option.some({ data: login.session_decoded_manual.data, signedAt: now }))
+    assertSome(session, { data: login.session_decoded_manual.data, signedAt: now })
   })
 
   it("reads an uncompressed one, and unicode ids", () => {
     const restored = login.after_session_deleted_whoami
-    assert.deepStrictEqual(
+    assertSome(
       Option.map(FlaskCompat.decodeSessionCookie(restored.session_cookie_value, { secretKey, now }), (s) => s.data),
-      Option.some({ _fresh: false, _user_id: "1" })
+      { _fresh: false, _user_id: "1" }
     )
-    assert.deepStrictEqual(
+    assertSome(
       Option.map(
         FlaskCompat.decodeSessionCookie(unicode.session_cookie_value, { secretKey, now }),
         (s) => s.data._user_id
       ),
-      Option.some("u/ñ")
+      "u/ñ"
     )
-    assert.deepStrictEqual(
+    assertSome(
       Option.map(
         FlaskCompat.decodeSessionCookie(custom.session_cookie_value, { secretKey, now }),
         (s) => s.data._remember_seconds
       ),
-      Option.some(25200)
+      25200
     )
   })
 
@@ -97,10 +92,9 @@ describe("FlaskCompat.decodeSessionCookie", () => {
     // The anonymous redirect's session: {"_flashes":[{" t":["message","Please log in to access this page."]}]}
     const value =
       "eyJfZmxhc2hlcyI6W3siIHQiOlsibWVzc2FnZSIsIlBsZWFzZSBsb2cgaW4gdG8gYWNjZXNzIHRoaXMgcGFnZS4iXX1dfQ.ZVPxAA.eR9SfPOBzt3EqnL6f46iJeqiVgM"
-    assert.deepStrictEqual(
-      Option.map(FlaskCompat.decodeSessionCookie(value, { secretKey, now }), (s) => s.data),
-      Option.some({ _flashes: [["message", "Please log in to access this page."]] })
-    )
+    assertSome(Option.map(FlaskCompat.decodeSessionCookie(value, { secretKey, now }), (s) => s.data), {
+      _flashes: [["message", "Please log in to access this page."]]
+    })
   })
 
   it("refuses tampered, wrong-key and expired sessions", () => {

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, Redacted } from "effect"
+import { assertSuccess } from "@effect/vitest/utils"
+import { ConfigProvider, Effect, Layer, Redacted } from "effect"
 import type { UserLoader } from "effect-login"
 import { LoginEvents, LoginManager } from "effect-login"
 import { testClient } from "./utils/client.js"
@@ -85,7 +86,7 @@ describe("LoginManager.layerConfig", () => {
           withEnv({ SECRET_KEY: "s".repeat(40) })
         )
       )
-      assert.deepStrictEqual(exit, Exit.succeed("<redacted>"))
+      assertSuccess(exit, "<redacted>")
       assert.strictEqual(LoginManager.minSecretBytes, 32)
     }))
 

@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { assertRight } from "@effect/vitest/utils"
 import { Arbitrary, Either, FastCheck as fc } from "effect"
 import { RememberCookie, SessionCookie } from "effect-login"
 import { oldSecretKey, secretKey } from "./utils/fixtures.js"
@@ -12,7 +13,7 @@ const reason = (result: Either.Either<unknown, RememberCookie.RememberCookieErro
 describe("RememberCookie", () => {
   it.prop("round trip", [tokens], ([token]) => {
     const decoded = codec.decode(codec.encode(token), token.expiresAt - 1)
-    assert.deepStrictEqual(decoded, Either.right({ token, stale: false }))
+    assertRight(decoded, { token, stale: false })
   })
 
   it.prop("any one-character change or truncation is rejected", [fc.nat(), fc.nat()], ([at, cut]) => {
@@ -32,7 +33,7 @@ describe("RememberCookie", () => {
   it("names its key: a previous key still verifies (stale), an unknown one does not", () => {
     const old = RememberCookie.make({ secretKey: oldSecretKey })
     const rotated = RememberCookie.make({ secretKey, previousSecretKeys: [oldSecretKey] })
-    assert.deepStrictEqual(rotated.decode(old.encode(token), 0), Either.right({ token, stale: true }))
+    assertRight(rotated.decode(old.encode(token), 0), { token, stale: true })
     assert.strictEqual(reason(codec.decode(old.encode(token), 0)), "BadSignature")
     assert.notStrictEqual(old.encode(token).split(".")[0], codec.encode(token).split(".")[0])
   })

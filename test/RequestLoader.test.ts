@@ -1,5 +1,6 @@
 import { HttpServerRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
+import { assertNone, assertSome } from "@effect/vitest/utils"
 import { Effect, Option, Redacted } from "effect"
 import { RequestLoader } from "effect-login"
 
@@ -23,11 +24,11 @@ describe("RequestLoader", () => {
       const { seen, verify } = echo()
       const loader = RequestLoader.bearer(verify)
       assert.strictEqual(loader.name, "bearer")
-      assert.deepStrictEqual(yield* loader.load(request("/", { authorization: "Bearer abc" })), Option.some("abc"))
-      assert.deepStrictEqual(yield* loader.load(request("/", { authorization: "bearer  def " })), Option.some("def"))
-      assert.deepStrictEqual(yield* loader.load(request("/", { authorization: "Basic abc" })), Option.none())
-      assert.deepStrictEqual(yield* loader.load(request("/", { authorization: "Bearer " })), Option.none())
-      assert.deepStrictEqual(yield* loader.load(request("/")), Option.none())
+      assertSome(yield* loader.load(request("/", { authorization: "Bearer abc" })), "abc")
+      assertSome(yield* loader.load(request("/", { authorization: "bearer  def " })), "def")
+      assertNone(yield* loader.load(request("/", { authorization: "Basic abc" })))
+      assertNone(yield* loader.load(request("/", { authorization: "Bearer " })))
+      assertNone(yield* loader.load(request("/")))
       // Empty or absent credentials never reach the verifier.
       assert.deepStrictEqual(seen, ["abc", "def"])
     }))
@@ -37,22 +38,22 @@ describe("RequestLoader", () => {
       const { verify } = echo()
       const loader = RequestLoader.header("X-API-Key", verify)
       assert.strictEqual(loader.name, "header:x-api-key")
-      assert.deepStrictEqual(yield* loader.load(request("/", { "x-api-key": "k1" })), Option.some("k1"))
-      assert.deepStrictEqual(yield* loader.load(request("/", { "x-other": "k1" })), Option.none())
+      assertSome(yield* loader.load(request("/", { "x-api-key": "k1" })), "k1")
+      assertNone(yield* loader.load(request("/", { "x-other": "k1" })))
     }))
 
   it.effect("query reads a query parameter", () =>
     Effect.gen(function*() {
       const { verify } = echo()
       const loader = RequestLoader.query("user_id", verify)
-      assert.deepStrictEqual(yield* loader.load(request("/p?a=1&user_id=2")), Option.some("2"))
-      assert.deepStrictEqual(yield* loader.load(request("/p?user_id=")), Option.none())
-      assert.deepStrictEqual(yield* loader.load(request("/p")), Option.none())
+      assertSome(yield* loader.load(request("/p?a=1&user_id=2")), "2")
+      assertNone(yield* loader.load(request("/p?user_id=")))
+      assertNone(yield* loader.load(request("/p")))
     }))
 
   it.effect("make reads anything", () =>
     Effect.gen(function*() {
       const loader = RequestLoader.make("method", (request) => Effect.succeed(Option.some(request.method)))
-      assert.deepStrictEqual(yield* loader.load(request("/")), Option.some("GET"))
+      assertSome(yield* loader.load(request("/")), "GET")
     }))
 })

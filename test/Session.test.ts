@@ -4,6 +4,7 @@
  */
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
+import { assertNone, assertSome } from "@effect/vitest/utils"
 import { Effect, Exit, Option, Schema } from "effect"
 import { CurrentUser, LoginManager, Session, UserLoader } from "effect-login"
 import { testClient } from "./utils/client.js"
@@ -92,8 +93,8 @@ describe("UserLoader.make", () => {
   it.effect("its layer builds a UserLoader that maps failures to UserLoaderError", () =>
     Effect.gen(function*() {
       const loader = yield* UserLoader.UserLoader
-      assert.deepStrictEqual(yield* loader.load("a@example.com"), Option.some({ email: "a@example.com" }))
-      assert.deepStrictEqual(yield* loader.load("nobody"), Option.none())
+      assertSome(yield* loader.load("a@example.com"), { email: "a@example.com" })
+      assertNone(yield* loader.load("nobody"))
       const failed = yield* Effect.exit(loader.load("down"))
       assert.isTrue(Exit.isFailure(failed))
       const error = yield* Effect.flip(loader.load("down"))
