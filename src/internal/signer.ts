@@ -29,7 +29,7 @@ interface Key {
   readonly stale: boolean
 }
 
-// A 32-byte MAC is 43 base64url characters; the last one carries 4 unused bits, which
+// A 32-byte MAC is 43 base64url characters; the last one carries 2 unused bits, which
 // Node's decoder ignores. Only the canonical spelling (unused bits zero) is accepted.
 const canonicalMac = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 const base64url = /^[A-Za-z0-9_-]+$/
