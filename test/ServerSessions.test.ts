@@ -5,6 +5,7 @@
  */
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
+import { assertNone } from "@effect/vitest/utils"
 import { Deferred, Effect, Fiber, Layer, Option, Schema, TestClock } from "effect"
 import { LoginManager, Session, SessionStore } from "effect-login"
 import { testClient } from "./utils/client.js"
@@ -13,6 +14,8 @@ import { login, routes, secretKey, users, withUsers } from "./utils/fixtures.js"
 const Bar = Session.key("bar", Schema.String)
 
 let gate: Deferred.Deferred<void> | undefined
+let conflicting = false
+let writes = 0
 
 const storeApp = HttpRouter.empty.pipe(
   HttpRouter.get("/sessions", Effect.flatMap(Session.listSessions, (sessions) => HttpServerResponse.json(sessions))),
@@ -41,7 +44,8 @@ const storeLayer = (options: Partial<LoginManager.StoreOptions> = {}) =>
 
 const sessionsOf = (userId: string) => Effect.flatMap(SessionStore.SessionStore, (store) => store.listByUser(userId))
 
-describe("server-side sessions", () => {
+// Sequential: two tests share the gate of /slow-set-bar.
+describe.sequential("server-side sessions", () => {
   it.effect("the cookie holds a 256-bit random id; the store only its hash", () =>
     Effect.gen(function*() {
       const client = yield* testClient(storeApp)
@@ -206,4 +210,101 @@ describe("server-side sessions", () => {
         )
       )
     ))
+
+  it.effect("a request still running when its session is ended elsewhere does not bring it back", () =>
+    Effect.gen(function*() {
+      const [laptop, phone] = yield* Effect.all([testClient(storeApp), testClient(storeApp)])
+      yield* laptop.get("/login/1")
+      yield* phone.get("/login/1")
+      gate = yield* Deferred.make<void>()
+      // The laptop's request has read its session and will write to it…
+      const slow = yield* Effect.fork(laptop.get("/slow-set-bar"))
+      yield* Effect.yieldNow()
+      // …when the phone logs out everywhere.
+      assert.strictEqual((yield* phone.get("/logout-everywhere")).body, "1")
+      yield* Deferred.succeed(gate, void 0)
+      const written = yield* Fiber.join(slow)
+      gate = undefined
+      assert.isTrue(written.setCookies.some((line) => line.startsWith("session=;")))
+      assert.deepStrictEqual(yield* sessionsOf("1"), [])
+      assert.strictEqual((yield* laptop.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* laptop.get("/bar")).body, "")
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("a store that fails while saving answers 503 and sets no cookie", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      const response = yield* client.get("/login/1")
+      assert.strictEqual(response.status, 503)
+      assert.deepStrictEqual(response.setCookies, [])
+      assert.strictEqual((yield* client.get("/username")).body, "Anonymous")
+    }).pipe(
+      Effect.provide(
+        withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false } })).pipe(
+          Layer.provide(Layer.succeed(SessionStore.SessionStore, {
+            ...SessionStore.makeMemory(),
+            set: () => Effect.fail(new SessionStore.SessionStoreError({ operation: "set", cause: "read-only replica" }))
+          }))
+        )
+      )
+    ))
+
+  it.effect("writes that never stop conflicting give up with 503 rather than loop", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      conflicting = true
+      const response = yield* client.get("/set-foo/x")
+      conflicting = false
+      assert.strictEqual(response.status, 503)
+      assert.isAtMost(writes, 6)
+    }).pipe(
+      Effect.provide(
+        withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false } })).pipe(
+          Layer.provide(Layer.sync(SessionStore.SessionStore, () => {
+            const memory = SessionStore.makeMemory()
+            return {
+              ...memory,
+              // Another writer always gets there first, with data of its own.
+              set: (key, session, expected) => {
+                if (!conflicting) return memory.set(key, session, expected)
+                writes++
+                return Effect.as(
+                  Effect.flatMap(memory.get(key), (current) =>
+                    Option.isNone(current) ? Effect.void : Effect.asVoid(memory.set(key, {
+                      ...current.value,
+                      data: JSON.stringify({ id: "other", userId: "1", data: { n: writes }, issuedAt: 1 }),
+                      version: current.value.version + 1
+                    }, current.value.version))),
+                  false
+                )
+              }
+            } satisfies SessionStore.SessionStore
+          }))
+        )
+      )
+    ))
+
+  it.effect("two session cookies in one request: anonymous, and the store is not asked", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      const id = client.cookies.get("session")!
+      const response = yield* client.get("/username", { headers: { cookie: `session=${id}; session=${id}` } })
+      assert.strictEqual(response.status, 200)
+      assert.strictEqual(response.body, "Anonymous")
+      assert.isTrue(response.setCookies.some((line) => line.startsWith("session=;")))
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("the memory store keeps at most maxSessions, dropping the one closest to expiring", () =>
+    Effect.gen(function*() {
+      const store = SessionStore.makeMemory({ maxSessions: 2 })
+      const session = (expiresAt: number) => ({ data: "{}", version: 0, createdAt: 0, expiresAt })
+      yield* store.set("soon", session(1_000), undefined)
+      yield* store.set("later", session(3_000), undefined)
+      yield* store.set("latest", session(5_000), undefined)
+      assertNone(yield* store.get("soon"))
+      assert.isTrue(Option.isSome(yield* store.get("later")))
+      assert.isTrue(Option.isSome(yield* store.get("latest")))
+    }))
 })
