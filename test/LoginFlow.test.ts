@@ -319,8 +319,9 @@ describe("bad cookies give an anonymous user and a cleared cookie, never a 5xx",
     return {
       good,
       cases: {
-        tampered: `${payload}.${flipped}`,
-        "tampered payload": `${
+        // With the key id kept, so that they reach the MAC comparison.
+        tampered: `${kid}.${payload}.${flipped}`,
+        "tampered payload": `${kid}.${
           Buffer.from(JSON.stringify({ id: "x", userId: "2", issuedAt: 0 })).toString("base64url")
         }.${mac}`,
         truncated: good.slice(0, good.length - 5),

@@ -40,6 +40,8 @@ export class LoaderCalls extends Context.Tag("test/LoaderCalls")<LoaderCalls, Re
 export const UsersLive = layer((id) =>
   Effect.gen(function*() {
     yield* Ref.update(yield* LoaderCalls, (n) => n + 1)
+    // It yields, as a database call would: concurrent fibers of one request then really overlap.
+    yield* Effect.yieldNow()
     if (id === "broken") return yield* Effect.fail("database is down")
     if (id === "throws") throw new Error("bug in the loader")
     return Option.fromNullable(users.get(id))
