@@ -2,9 +2,10 @@
  * The core login flow, in-process: every request goes through the real
  * router, middleware and pre-response step; TestClock drives time.
  */
+import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, TestClock } from "effect"
-import { SessionCookie } from "effect-login"
+import { LoginManager, Session, SessionCookie } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { app, layerLoginDisabled, loaderCalls, loginLayer, oldSecretKey, secretKey, users } from "./utils/fixtures.js"
 
@@ -124,6 +125,26 @@ describe("login flow", () => {
       assert.strictEqual((yield* client.get("/is-fresh")).body, "true")
       yield* client.get("/login/1?fresh=0")
       assert.strictEqual((yield* client.get("/is-fresh")).body, "false")
+    }).pipe(Effect.provide(loginLayer())))
+})
+
+describe("Vary", () => {
+  const withVary = (vary: string) =>
+    Effect.as(
+      Effect.flatMap(Session.Session, (session) => session.get("x")),
+      HttpServerResponse.text("ok", { headers: { vary } })
+    )
+  const varyApp = HttpRouter.empty.pipe(
+    HttpRouter.get("/encoding", withVary("Accept-Encoding")),
+    HttpRouter.get("/cookie", withVary("accept, cookie")),
+    LoginManager.middleware
+  )
+
+  it.effect("a response that read the session adds Cookie to the Vary it has, once", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(varyApp)
+      assert.strictEqual((yield* client.get("/encoding")).headers.get("vary"), "Accept-Encoding, Cookie")
+      assert.strictEqual((yield* client.get("/cookie")).headers.get("vary"), "accept, cookie")
     }).pipe(Effect.provide(loginLayer())))
 })
 

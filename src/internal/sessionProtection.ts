@@ -69,5 +69,7 @@ const clientIp = (request: HttpServerRequest.HttpServerRequest, trustedProxies: 
   const hops = (request.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) =>
     hop !== ""
   )
-  return hops[Math.max(0, hops.length - trustedProxies)] ?? ip
+  // Fewer hops than trusted proxies: the request did not come through them all, and the leftmost
+  // entry may be the client's own writing. The peer's address is the one known (as Werkzeug's ProxyFix).
+  return hops.length < trustedProxies ? ip : hops[hops.length - trustedProxies]!
 }

@@ -32,4 +32,22 @@ describe("sessionProtection", () => {
     const long = "x".repeat(2000)
     assert.strictEqual(identify(request(long)), identify(request(long)))
   })
+
+  it("with fewer X-Forwarded-For hops than trusted proxies, the peer's address counts, not the client's writing", () => {
+    const identify = sessionProtection.clientIdentifier(2)
+    const request = (xff: string | undefined, remoteAddress: string) =>
+      HttpServerRequest.fromWeb(
+        new Request("http://localhost/", {
+          headers: { "user-agent": "ua", ...(xff === undefined ? {} : { "x-forwarded-for": xff }) }
+        })
+      ).modify({ remoteAddress })
+    const direct = identify(request(undefined, "10.0.0.9"))
+    assert.strictEqual(identify(request("6.6.6.6", "10.0.0.9")), direct)
+    assert.notStrictEqual(identify(request("6.6.6.6", "10.0.0.9")), identify(request(undefined, "6.6.6.6")))
+    // Two hops through two proxies: the client is the leftmost the proxies appended.
+    assert.strictEqual(
+      identify(request("203.0.113.7, 10.1.1.1", "10.0.0.9")),
+      identify(request(undefined, "203.0.113.7"))
+    )
+  })
 })
