@@ -10,7 +10,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import { app, LoginLive } from "../examples/redis.js"
-import { redisAvailable, redisServer } from "./utils/redis.js"
+import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 
 /** Serves one instance on a free port; returns its base URL. */
 const instance = (name: string, client: Parameters<typeof LoginLive>[0]) =>
@@ -46,7 +46,9 @@ const browser = () => {
     })
 }
 
-describe.skipIf(!redisAvailable)("two instances on one Redis", () => {
+describe("two instances on one Redis", () => {
+  if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
+
   it.live("log in on A, use on B, log out everywhere on B, refused on A", () =>
     Effect.gen(function*() {
       const redis = yield* redisServer

@@ -4,12 +4,13 @@
  */
 import { KeyValueStore } from "@effect/platform"
 import { NodeKeyValueStore } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, TestClock } from "effect"
 import { RedisStore, SessionStore } from "effect-login"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { redisAvailable, redisServer } from "./utils/redis.js"
+import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 import { suite } from "./utils/SessionStoreSuite.js"
 
 const advance = (millis: number) => TestClock.adjust(millis)
@@ -26,7 +27,11 @@ suite(
   { advance }
 )
 
-if (redisAvailable) {
+if (!redisAvailable) {
+  describe("SessionStore suite: Redis", () => {
+    it("needs redis-server", () => assert.fail(redisMissing))
+  })
+} else {
   // One server for the file; its TTLs run on the real clock.
   const RedisLive = Layer.unwrapScoped(
     Effect.gen(function*() {

@@ -50,7 +50,16 @@ const withBrowser = async <E>(
   }
 }
 
-describe.skipIf(!fs.existsSync(executablePath))("browser-app in chromium", () => {
+describe("browser-app in chromium", () => {
+  if (!fs.existsSync(executablePath)) {
+    it("needs chromium", () =>
+      assert.fail(
+        `${executablePath} is not installed, and the browser tests need it: ` +
+          "`sudo apt-get install -y chromium` (.ci/run does this)"
+      ))
+    return
+  }
+
   it(
     "log in, remember me across a browser restart, fresh login for settings, log out",
     () =>

@@ -12,6 +12,10 @@ import { freePort } from "./freePort.js"
 
 export const redisAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].some((p) => fs.existsSync(p))
 
+/** What a machine without Redis is told, by a failing test rather than a silent skip. */
+export const redisMissing = "redis-server is not installed, and the Redis tests need it: " +
+  "`sudo apt-get install -y redis-server` (.ci/run does this)"
+
 const launch = (port: number) =>
   new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn("redis-server", [
