@@ -108,4 +108,17 @@ describe("LoginManager.layerConfig", () => {
         )
       )
     ))
+
+  it.effect("a secret of exactly 32 bytes is accepted, 31 is refused (bytes, not characters)", () =>
+    Effect.gen(function*() {
+      yield* Layer.build(withUsers(LoginManager.layer({ secretKey: Redacted.make("s".repeat(32)) }))).pipe(
+        Effect.scoped
+      )
+      const short = yield* build(LoginManager.layer({ secretKey: Redacted.make("s".repeat(31)) }))
+      assert.match(short.message, /SECRET_KEY is 31 bytes, too short/)
+      // 16 characters of two bytes each: 32 bytes.
+      yield* Layer.build(withUsers(LoginManager.layer({ secretKey: Redacted.make("é".repeat(16)) }))).pipe(
+        Effect.scoped
+      )
+    }))
 })

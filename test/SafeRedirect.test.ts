@@ -86,3 +86,12 @@ describe("SafeRedirect.loginUrl", () => {
     )
   })
 })
+
+describe("SafeRedirect boundaries", () => {
+  it("a next of 2048 characters is honoured, one of 2049 is not", () => {
+    const at = `/${"a".repeat(2047)}`
+    assert.strictEqual(at.length, 2048)
+    assert.isTrue(SafeRedirect.isSafeNext(at))
+    assert.isFalse(SafeRedirect.isSafeNext(`${at}a`))
+  })
+})

@@ -131,3 +131,11 @@ describe("keys", () => {
     assert.strictEqual(SessionCookie.maxCookieBytes, 4096)
   })
 })
+
+describe("SessionCookie boundaries", () => {
+  it("a value of 4096 characters is read (and refused only by its signature), one of 4097 is oversized", () => {
+    const codec = SessionCookie.make({ secretKey, maxAge: "1 day" })
+    assertLeft(codec.decode("a".repeat(4096), 0), new SessionCookie.SessionCookieError({ reason: "BadSignature" }))
+    assertLeft(codec.decode("a".repeat(4097), 0), new SessionCookie.SessionCookieError({ reason: "Oversized" }))
+  })
+})
