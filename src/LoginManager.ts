@@ -10,7 +10,6 @@ import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
@@ -23,7 +22,7 @@ import type * as FlaskCompat from "./FlaskCompat.js"
 import * as internal from "./internal/loginManager.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
 import * as sessionService from "./internal/sessionService.js"
-import * as LoginEvents from "./LoginEvents.js"
+import type * as LoginEvents from "./LoginEvents.js"
 import type * as Session from "./Session.js"
 import * as SessionStore from "./SessionStore.js"
 import type { UserLoader } from "./UserLoader.js"
@@ -286,9 +285,7 @@ export const makeStore = (
 export const layerStore = (
   options: StoreOptions
 ): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader | SessionStore.SessionStore> =>
-  Layer.effectContext(Effect.map(makeStore(options), sessionService.layerContext)).pipe(
-    Layer.provideMerge(LoginEvents.layer)
-  )
+  internal.layer(makeStore(options))
 
 /**
  * Identifies the client for session protection: a hash of its IP and
@@ -309,10 +306,7 @@ export const clientIdentifier = (request: HttpServerRequest.HttpServerRequest, t
  */
 export const layer = (
   options: Options
-): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
-  Layer.effectContext(Effect.map(make(options), sessionService.layerContext)).pipe(
-    Layer.provideMerge(LoginEvents.layer)
-  )
+): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> => internal.layer(make(options))
 
 /**
  * The configuration read by {@link layerConfig} when none is given: every
@@ -337,14 +331,7 @@ export const layerConfig = (
 ): Layer.Layer<LoginManager | LoginEvents.LoginEvents, LoginConfigError, UserLoader> =>
   Layer.unwrapEffect(
     Config.unwrap(config).pipe(
-      Effect.mapError((error: ConfigError.ConfigError) =>
-        new LoginConfigError({
-          message: String(error).includes("SECRET_KEY")
-            ? `${error}: set SECRET_KEY to at least ${minSecretBytes} random bytes, ` +
-              `for example the output of \`openssl rand -base64 32\``
-            : `Invalid login configuration: ${error}`
-        })
-      ),
+      Effect.mapError(internal.configError),
       Effect.map(layer)
     )
   )

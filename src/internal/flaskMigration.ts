@@ -7,6 +7,7 @@
  */
 import * as Option from "effect/Option"
 import * as FlaskCompat from "../FlaskCompat.js"
+import type * as persistence from "./persistence.js"
 import { newId, type SessionData } from "./sessionData.js"
 
 /**
@@ -44,3 +45,15 @@ export const session = (raw: string, options: FlaskCompat.Options, now: number):
     issuedAt: now
   }
 }
+
+/**
+ * The Flask session a rejected session cookie holds, with `flaskCompat`.
+ *
+ * @internal
+ */
+export const sessionOf = (
+  loaded: persistence.Loaded,
+  options: FlaskCompat.Options | undefined,
+  now: number
+): SessionData | undefined =>
+  options === undefined || !loaded.rejected || loaded.raw === undefined ? undefined : session(loaded.raw, options, now)

@@ -10,9 +10,11 @@ import * as HttpApp from "@effect/platform/HttpApp"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as LoginEvents from "../LoginEvents.js"
@@ -22,13 +24,14 @@ import * as SessionCookie from "../SessionCookie.js"
 import type * as SessionStore from "../SessionStore.js"
 import { UserLoader } from "../UserLoader.js"
 import { memoize } from "./boundedCache.js"
+import * as cookiePersistence from "./cookiePersistence.js"
 import * as crypto from "./crypto.js"
 import type * as loginConfig from "./loginConfig.js"
-import * as persistence from "./persistence.js"
 import { RequestSession } from "./requestSession.js"
 import * as sessionData from "./sessionData.js"
 import * as sessionProtection from "./sessionProtection.js"
 import * as sessionService from "./sessionService.js"
+import * as storePersistence from "./storePersistence.js"
 
 const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
   const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
@@ -109,11 +112,11 @@ export const make = (
     )
     const config: loginConfig.Config = {
       persistence: server === undefined
-        ? persistence.cookie(
+        ? cookiePersistence.cookie(
           { ...settings, maxAgeMillis: Duration.toMillis(maxAge) },
           SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge })
         )
-        : persistence.store(
+        : storePersistence.store(
           { ...settings, persistent: cookie.persistent === true },
           server.store,
           server.policy
@@ -233,3 +236,26 @@ export const defaultConfig: Config.Config<LoginManager.Options> = Config.all({
     trustedOrigins: Config.array(Config.string(), "CSRF_TRUSTED_ORIGINS").pipe(Config.withDefault([]))
   })
 })
+
+/**
+ * A login manager's Layer: the manager, `Session` for every request it serves, and the hub of its events.
+ *
+ * @internal
+ */
+export const layer = <E, R>(
+  manager: Effect.Effect<LoginManager.LoginManager, E, R>
+): Layer.Layer<LoginManager.LoginManager | LoginEvents.LoginEvents, E, Exclude<R, LoginEvents.LoginEvents>> =>
+  Layer.effectContext(Effect.map(manager, sessionService.layerContext)).pipe(Layer.provideMerge(LoginEvents.layer))
+
+/**
+ * A configuration that cannot be read, said so that the fix is plain.
+ *
+ * @internal
+ */
+export const configError = (error: ConfigError.ConfigError): LoginManager.LoginConfigError =>
+  new LoginManager.LoginConfigError({
+    message: String(error).includes("SECRET_KEY")
+      ? `${error}: set SECRET_KEY to at least ${LoginManager.minSecretBytes} random bytes, ` +
+        `for example the output of \`openssl rand -base64 32\``
+      : `Invalid login configuration: ${error}`
+  })

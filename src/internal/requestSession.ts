@@ -12,7 +12,7 @@
  * @internal
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -30,7 +30,7 @@ import * as csrfGuard from "./csrfGuard.js"
 import * as flaskMigration from "./flaskMigration.js"
 import { andThen } from "./immediate.js"
 import { bindingOf, type Config, stampOf } from "./loginConfig.js"
-import type * as persistence from "./persistence.js"
+import * as persistence from "./persistence.js"
 import * as refusal from "./refusal.js"
 import * as rememberMe from "./rememberMe.js"
 import * as sessionData from "./sessionData.js"
@@ -66,14 +66,6 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   constructor(readonly config: Config, readonly request: HttpServerRequest.HttpServerRequest) {}
 
-  private get read() {
-    return this.readOf ??= new SingleFlight()
-  }
-
-  private get resolution() {
-    return this.resolutionOf ??= new SingleFlight()
-  }
-
   get remember(): rememberMe.RememberState {
     return this.rememberOf ??= new rememberMe.RememberState(
       this.request.headers.cookie,
@@ -91,7 +83,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   // --- Reading the session -------------------------------------------------------------
 
   private state(fiber: AnyFiber): Effect.Effect<SessionJournal, SessionStoreError> {
-    return this.read.runNow(() => {
+    return (this.readOf ??= new SingleFlight()).runNow(() => {
       const reason = csrfGuard.check(this.request, this.config.csrf, () => fiber.getFiberRef(Csrf.currentExempt))
       if (reason !== undefined) {
         this.publish(LoginEvents.LoginEvent.CsrfRejected({ reason }))
@@ -108,15 +100,15 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   private accept(loaded: persistence.Loaded, now: number): Effect.Effect<SessionJournal> {
     const journal = new SessionJournal(loaded, now)
-    if (!loaded.rejected) return Exit.succeed(journal)
-    const flask = this.config.flask === undefined || loaded.raw === undefined
-      ? undefined
-      : flaskMigration.session(loaded.raw, this.config.flask, now)
-    if (flask === undefined) return Effect.as(Effect.logDebug("effect-login: session cookie rejected"), journal)
-    // A Flask session: re-issued as ours on this response.
-    this.migrated = true
-    journal.apply(() => flask, { rotate: true })
-    return Exit.succeed(journal)
+    const flask = flaskMigration.sessionOf(loaded, this.config.flask, now)
+    if (flask !== undefined) {
+      // A Flask session: re-issued as ours on this response.
+      this.migrated = true
+      journal.apply(() => flask, { rotate: true })
+    }
+    return loaded.rejected && flask === undefined
+      ? Effect.as(Effect.logDebug("effect-login: session cookie rejected"), journal)
+      : Exit.succeed(journal)
   }
 
   /** Runs `f` over the session, read first if it is not yet. */
@@ -150,7 +142,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   private userIn(fiber: AnyFiber): Effect.Effect<Option.Option<unknown>, Failure> {
     if (this.override !== undefined) return Exit.succeed(this.override)
-    return this.resolution.runNow(() => {
+    return (this.resolutionOf ??= new SingleFlight()).runNow(() => {
       this.publish(LoginEvents.LoginEvent.Accessed())
       return andThen(
         this.state(fiber),
@@ -356,19 +348,9 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     if (done === undefined || Exit.isFailure(done)) {
       return Exit.succeed(this.rememberOf === undefined ? response : this.rememberOf.write(response))
     }
-    // The response depends on the cookie: shared caches must not serve it to someone else.
     return andThen(
-      this.handle.commit(done.value.change(), varyOnCookie(response)),
+      this.handle.commit(done.value.change(), persistence.varyOnCookie(response)),
       (written) => Exit.succeed(this.remember.write(written))
     )
   }
-}
-
-const varyOnCookie = (response: HttpServerResponse.HttpServerResponse) => {
-  const vary = response.headers["vary"]
-  return vary === undefined
-    ? HttpServerResponse.setHeader(response, "vary", "Cookie")
-    : /\bcookie\b/i.test(vary)
-    ? response
-    : HttpServerResponse.setHeader(response, "vary", `${vary}, Cookie`)
 }
