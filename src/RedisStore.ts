@@ -87,12 +87,28 @@ if current then
 end
 return 1`
 
-// KEYS[1] index; ARGV: session key prefix, except ("" = none)
+// KEYS[1] session key; ARGV: ttl ms, member, index prefix. The index lives as long as its longest
+// session: a session that is only read must not outlive the index that lists and revokes it.
+const touchScript = `
+local value = redis.call('GET', KEYS[1])
+if not value then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+local ok, decoded = pcall(cjson.decode, value)
+if ok and type(decoded.userId) == 'string' then
+  local index = ARGV[3] .. decoded.userId
+  redis.call('SADD', index, ARGV[2])
+  if redis.call('PTTL', index) < tonumber(ARGV[1]) then redis.call('PEXPIRE', index, ARGV[1]) end
+end
+return 1`
+
+// KEYS[1] index; ARGV: session key prefix, then the members to keep
 const deleteByUserScript = `
+local keep = {}
+for i = 2, #ARGV do keep[ARGV[i]] = true end
 local members = redis.call('SMEMBERS', KEYS[1])
 local count = 0
 for _, member in ipairs(members) do
-  if member ~= ARGV[2] then
+  if not keep[member] then
     count = count + redis.call('DEL', ARGV[1] .. member)
     redis.call('SREM', KEYS[1], member)
   end
@@ -173,9 +189,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
     touch: (key, expiresAt) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Effect.asVoid(
-          run("touch", "return redis.call('PEXPIRE', KEYS[1], ARGV[1])", [sessions + key], [
-            Math.max(1, expiresAt - now)
-          ])
+          run("touch", touchScript, [sessions + key], [Math.max(1, expiresAt - now), key, users])
         )),
     delete: (key) => Effect.asVoid(run("delete", deleteScript, [sessions + key], [key, users])),
     listByUser: (userId) =>
@@ -194,7 +208,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
       ),
     deleteByUser: (userId, except) =>
       Effect.map(
-        run("deleteByUser", deleteByUserScript, [users + userId], [sessions, except ?? ""]),
+        run("deleteByUser", deleteByUserScript, [users + userId], [sessions, ...(except ?? [])]),
         (count) => Number(count)
       )
   }

@@ -82,15 +82,22 @@ export interface SessionStore {
     session: StoredSession,
     expectedVersion: number | undefined
   ) => Effect.Effect<boolean, SessionStoreError>
-  /** Moves the expiry of a session that is only being used, not changed (throttled by the caller). */
+  /**
+   * Moves the expiry of a session that is only being used, not changed
+   * (throttled by the caller). The user's index must outlive it too: listing
+   * and revoking must never miss a live session.
+   */
   readonly touch: (key: string, expiresAt: number) => Effect.Effect<void, SessionStoreError>
   readonly delete: (key: string) => Effect.Effect<void, SessionStoreError>
   /** The live sessions of a user. */
   readonly listByUser: (
     userId: string
   ) => Effect.Effect<ReadonlyArray<{ readonly key: string; readonly session: StoredSession }>, SessionStoreError>
-  /** Deletes the sessions of a user, but `except`; returns how many. */
-  readonly deleteByUser: (userId: string, except?: string | undefined) => Effect.Effect<number, SessionStoreError>
+  /** Deletes the sessions of a user, but those in `except`; returns how many. */
+  readonly deleteByUser: (
+    userId: string,
+    except?: ReadonlyArray<string> | undefined
+  ) => Effect.Effect<number, SessionStoreError>
 }
 
 /**
@@ -162,11 +169,12 @@ export const makeMemory = (options: { readonly maxSessions?: number | undefined 
           const session = live(key, now)
           return session === undefined ? [] : [{ key, session }]
         })),
-    deleteByUser: (userId, except) =>
-      Effect.sync(() => {
-        const keys = Array.from(byUser.get(userId) ?? []).filter((key) => key !== except)
+    deleteByUser: (userId, except = []) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const keys = Array.from(byUser.get(userId) ?? []).filter((key) => !except.includes(key))
+        const ended = keys.filter((key) => live(key, now) !== undefined).length
         keys.forEach(remove)
-        return keys.length
+        return ended
       })
   }
 }
@@ -229,7 +237,11 @@ export const makeKeyValueStore = Effect.gen(function*() {
         }
         if (session.userId !== undefined) {
           const keys = yield* readIndex(session.userId)
-          if (!keys.includes(key)) yield* writeIndex(session.userId, [...keys, key])
+          if (!keys.includes(key)) {
+            // A new member: the index forgets the sessions that ended unseen, so that it stays bounded.
+            const alive = yield* Effect.filter(keys, (k) => Effect.map(live(k), Option.isSome))
+            yield* writeIndex(session.userId, [...alive, key])
+          }
         }
         return true
       })).pipe(Effect.mapError(fail("set"))),
@@ -247,19 +259,33 @@ export const makeKeyValueStore = Effect.gen(function*() {
         if (userId !== undefined) yield* writeIndex(userId, (yield* readIndex(userId)).filter((k) => k !== key))
       })).pipe(Effect.mapError(fail("delete"))),
     listByUser: (userId) =>
-      Effect.gen(function*() {
+      lock.withPermits(1)(Effect.gen(function*() {
         const keys = yield* readIndex(userId)
         const found = yield* Effect.forEach(keys, (key) =>
           Effect.map(live(key), Option.map((session) => ({ key, session }))))
-        return found.flatMap(Option.toArray)
-      }).pipe(Effect.mapError(fail("listByUser"))),
-    deleteByUser: (userId, except) =>
+        const alive = found.flatMap(Option.toArray)
+        // A KeyValueStore has no expiry: the index forgets the sessions that ended unseen.
+        if (alive.length < keys.length) {
+          yield* writeIndex(
+            userId,
+            alive.map((s) =>
+              s.key
+            )
+          )
+        }
+        return alive
+      })).pipe(Effect.mapError(fail("listByUser"))),
+    deleteByUser: (userId, except = []) =>
       lock.withPermits(1)(Effect.gen(function*() {
         const keys = yield* readIndex(userId)
-        const doomed = keys.filter((key) => key !== except)
-        yield* Effect.forEach(doomed, (key) => remove(sessionKey(key)), { discard: true })
-        yield* writeIndex(userId, keys.filter((key) => key === except))
-        return doomed.length
+        const doomed = keys.filter((key) => !except.includes(key))
+        let ended = 0
+        for (const key of doomed) {
+          if (Option.isSome(yield* live(key))) ended++
+          yield* remove(sessionKey(key))
+        }
+        yield* writeIndex(userId, keys.filter((key) => except.includes(key)))
+        return ended
       })).pipe(Effect.mapError(fail("deleteByUser")))
   }
   return store

@@ -67,8 +67,14 @@ export interface Handle {
     userId: string,
     current: SessionData
   ) => Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStore.SessionStoreError>
-  /** Ends the other sessions of `userId` (a store only; a cookie cannot reach them): how many. */
-  readonly endOthers: (userId: string) => Effect.Effect<number, SessionStore.SessionStoreError>
+  /**
+   * Ends the other sessions and remember series of `userId` but this one and
+   * those in `keep` (a store only; a cookie cannot reach them): how many.
+   */
+  readonly endOthers: (
+    userId: string,
+    keep: ReadonlyArray<string>
+  ) => Effect.Effect<number, SessionStore.SessionStoreError>
 }
 
 /** @internal */

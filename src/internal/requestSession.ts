@@ -293,7 +293,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   }
 
   get logoutOtherDevices(): Effect.Effect<number, SessionStoreError> {
-    return this.use(({ data }) => data?.userId === undefined ? Exit.succeed(0) : this.handle.endOthers(data.userId))
+    return this.use(({ data }) => data?.userId === undefined ? Exit.succeed(0) : this.handle.endOthers(data.userId, []))
   }
 
   get logoutEverywhere(): Effect.Effect<number, SessionStoreError> {

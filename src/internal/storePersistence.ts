@@ -145,7 +145,7 @@ export const store = (
             createdAt: session.createdAt,
             expiresAt: session.expiresAt
           }))),
-      endOthers: (userId) => sessions.deleteByUser(userId, key),
+      endOthers: (userId, keep) => sessions.deleteByUser(userId, key === undefined ? keep : [key, ...keep]),
       commit: (change, response) =>
         // Read, not changed, and no expiry to move: nothing to do.
         !change.dirty && (touchTo === undefined || key === undefined) ?

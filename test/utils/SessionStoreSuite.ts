@@ -113,6 +113,33 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
+    test("a session that is only touched stays listed and revocable after its first expiry", () =>
+      run((store, now) =>
+        Effect.gen(function*() {
+          const [key, other] = [fresh(), fresh()]
+          const user = fresh()
+          yield* store.set(key, session(now, { userId: user, expiresAt: now + 400 }), undefined)
+          yield* store.set(other, session(now, { userId: user, expiresAt: now + 400 }), undefined)
+          yield* store.touch(key, now + 60_000)
+          yield* options.advance(700)
+          assert.deepStrictEqual((yield* store.listByUser(user)).map((s) => s.key), [key])
+          assert.strictEqual(yield* store.deleteByUser(user), 1, "the expired one is not counted")
+          assert.isTrue(Option.isNone(yield* store.get(key)))
+          assert.deepStrictEqual(yield* store.listByUser(user), [])
+        })
+      ))
+
+    test("delete by user, but several", () =>
+      run((store, now) =>
+        Effect.gen(function*() {
+          const [a, b, c] = [fresh(), fresh(), fresh()]
+          const user = fresh()
+          for (const key of [a, b, c]) yield* store.set(key, session(now, { userId: user }), undefined)
+          assert.strictEqual(yield* store.deleteByUser(user, [a, c, fresh()]), 1)
+          assert.deepStrictEqual((yield* store.listByUser(user)).map((s) => s.key).sort(), [a, c].sort())
+        })
+      ))
+
     test("delete by user, but one", () =>
       run((store, now) =>
         Effect.gen(function*() {
@@ -120,7 +147,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           const [alice, bob] = [fresh(), fresh()]
           for (const key of [a, b, c]) yield* store.set(key, session(now, { userId: alice }), undefined)
           yield* store.set(other, session(now, { userId: bob }), undefined)
-          assert.strictEqual(yield* store.deleteByUser(alice, a), 2)
+          assert.strictEqual(yield* store.deleteByUser(alice, [a]), 2)
           assert.deepStrictEqual((yield* store.listByUser(alice)).map((s) => s.key), [a])
           assert.isTrue(Option.isNone(yield* store.get(b)))
           assert.strictEqual(yield* store.deleteByUser(alice), 1)
