@@ -27,6 +27,7 @@ import * as Stream from "effect/Stream"
  * | `SessionProtected` | `session_protected` | session protection acted (the client changed) |
  * | `Accessed` | `user_accessed` | the current user was asked for, first time in a request |
  * | `CsrfRejected` | — | a cross-site request carrying the session was refused |
+ * | `RememberTokenReused` | — | a remember token used once already came back (a copied cookie): every session and remember token of the user ended |
  *
  * @since 0.1.0
  * @category models
@@ -42,6 +43,7 @@ export type LoginEvent = Data.TaggedEnum<{
   SessionProtected: { readonly userId: string; readonly mode: "basic" | "strong" }
   Accessed: {}
   CsrfRejected: { readonly reason: string }
+  RememberTokenReused: { readonly userId: string }
 }>
 
 /**

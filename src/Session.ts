@@ -106,11 +106,20 @@ export interface Session {
  * @category models
  */
 export interface SessionInfo {
-  /** This request's session. */
+  /**
+   * A session, or a device's remember-me token (with a store): a browser
+   * that was closed but will be logged in again when it comes back.
+   */
+  readonly kind: "session" | "remember"
+  /** This request's session, or the remember token this browser holds. */
   readonly current: boolean
   readonly createdAt: number
-  /** When it ends unless used; unknown for a cookie session. */
+  /** When it ends unless used; unknown for a cookie session. A remember token's expiry never moves. */
   readonly expiresAt: number | undefined
+  /** A remember token's last use (its login, or the last time it restored one). */
+  readonly lastUsedAt: number | undefined
+  /** The browser a remember token was issued to, as it named itself (a label, not proof). */
+  readonly userAgent: string | undefined
 }
 
 /**

@@ -71,7 +71,14 @@ export const cookie = (
           return Exit.succeed(change.dirty ? expire(response, settings.name, settings.options) : response)
         },
         sessionsOf: (_, current) =>
-          Exit.succeed([{ current: true, createdAt: current.issuedAt, expiresAt: undefined }]),
+          Exit.succeed([{
+            kind: "session",
+            current: true,
+            createdAt: current.issuedAt,
+            expiresAt: undefined,
+            lastUsedAt: undefined,
+            userAgent: undefined
+          }]),
         endOthers: () => Exit.succeed(0)
       }
     }

@@ -70,6 +70,13 @@ export const make = (
       maxAge: cookie.persistent === true ? maxAge : undefined
     }
     const remember = options.remember ?? {}
+    if (server !== undefined && remember.refreshEachRequest === true) {
+      return yield* new LoginManager.LoginConfigError({
+        message: "remember.refreshEachRequest (REMEMBER_COOKIE_REFRESH_EACH_REQUEST) cannot be used with a " +
+          "session store: a remember token there has a fixed lifetime, which its use never extends, so that a " +
+          "copied token cannot be kept alive. Remove the option, or lengthen remember.duration."
+      })
+    }
     const rememberName = remember.name ?? "remember_token"
     const rememberOptions: Cookies.Cookie["options"] = {
       path: remember.path ?? "/",
@@ -128,7 +135,8 @@ export const make = (
         options: rememberOptions,
         durationMillis: Duration.toMillis(remember.duration ?? "365 days"),
         refreshEachRequest: remember.refreshEachRequest ?? false,
-        codec: RememberCookie.make(secrets)
+        codec: RememberCookie.make(secrets),
+        store: server?.store
       },
       protection,
       client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),

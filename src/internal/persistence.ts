@@ -62,10 +62,14 @@ export interface Handle {
   readonly commit: (change: Change, response: HttpServerResponse.HttpServerResponse) => Effect.Effect<
     HttpServerResponse.HttpServerResponse
   >
-  /** The sessions of `userId`: all of them in a store, only this one (`current`) in a cookie. */
+  /**
+   * The sessions and remember series of `userId`: all of them in a store
+   * (`rememberKey` is this browser's series), only this one in a cookie.
+   */
   readonly sessionsOf: (
     userId: string,
-    current: SessionData
+    current: SessionData,
+    rememberKey: string | undefined
   ) => Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStore.SessionStoreError>
   /**
    * Ends the other sessions and remember series of `userId` but this one and

@@ -1,18 +1,25 @@
 /**
  * The remember-me cookie: what the request's cookie says, and what the
- * response does with it. Pure: the codecs are synchronous.
+ * response does with it. Without a store the token is stateless (signed,
+ * revocable only through the user's security stamp); with a store it is a
+ * series there (rememberSeries.ts), and a logout ends it.
  *
  * @internal
  */
 import type * as Cookies from "@effect/platform/Cookies"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Clock from "effect/Clock"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import type * as FlaskCompat from "../FlaskCompat.js"
 import type * as RememberCookie from "../RememberCookie.js"
+import type * as SessionStore from "../SessionStore.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as flaskMigration from "./flaskMigration.js"
+import * as rememberSeries from "./rememberSeries.js"
 
 /** @internal */
 export interface Settings {
@@ -21,6 +28,8 @@ export interface Settings {
   readonly durationMillis: number
   readonly refreshEachRequest: boolean
   readonly codec: RememberCookie.Codec
+  /** Where the series live; `undefined`: stateless tokens (cookie sessions). */
+  readonly store: SessionStore.SessionStore | undefined
 }
 
 /**
@@ -32,6 +41,8 @@ export type Incoming = Data.TaggedEnum<{
   Absent: {}
   Invalid: {}
   Valid: { readonly token: RememberCookie.RememberToken }
+  /** A series' cookie (with a store), not yet looked up. */
+  Series: { readonly presented: rememberSeries.Presented }
   /** A Flask-Login remember cookie (with `flaskCompat`): no expiry, no stamp. */
   Legacy: { readonly userId: string }
 }>
@@ -52,8 +63,14 @@ export const read = (
   const raw = cookieHeader.readCookie(header, settings.name)
   if (raw === undefined) return absent
   if (raw === cookieHeader.duplicate) return invalid
-  const decoded = settings.codec.decode(raw, now)
-  if (Either.isRight(decoded)) return Incoming.Valid({ token: decoded.right.token })
+  if (settings.store !== undefined) {
+    // A stateless token is refused here: it could not be revoked.
+    const presented = rememberSeries.parse(raw)
+    if (presented !== undefined) return Incoming.Series({ presented })
+  } else {
+    const decoded = settings.codec.decode(raw, now)
+    if (Either.isRight(decoded)) return Incoming.Valid({ token: decoded.right.token })
+  }
   const legacy = flask === undefined ? undefined : flaskMigration.rememberedUserId(raw, flask)
   return legacy === undefined ? invalid : Incoming.Legacy({ userId: legacy })
 }
@@ -68,7 +85,12 @@ export const userIdOf = (incoming: Incoming): string | undefined =>
  * @internal
  */
 export type Outgoing = Data.TaggedEnum<{
+  /** A stateless token. */
   Set: { readonly token: RememberCookie.RememberToken }
+  /** A series to start in the store, then its cookie. */
+  Start: { readonly userId: string; readonly stamp: string | undefined; readonly durationMillis: number }
+  /** A series' cookie, for as long as the series lasts. */
+  Rotate: { readonly value: string; readonly maxAgeMillis: number }
   Clear: {}
 }>
 
@@ -83,15 +105,23 @@ export const clear: Outgoing = Outgoing.Clear()
  *
  * @internal
  */
-export const issue = (userId: string, stamp: string | undefined, now: number, durationMillis: number): Outgoing =>
-  Outgoing.Set({
-    token: {
-      userId,
-      expiresAt: now + durationMillis,
-      duration: durationMillis,
-      ...(stamp === undefined ? {} : { stamp })
-    }
-  })
+export const issue = (
+  settings: Settings,
+  userId: string,
+  stamp: string | undefined,
+  now: number,
+  durationMillis: number
+): Outgoing =>
+  settings.store !== undefined
+    ? Outgoing.Start({ userId, stamp, durationMillis })
+    : Outgoing.Set({
+      token: {
+        userId,
+        expiresAt: now + durationMillis,
+        duration: durationMillis,
+        ...(stamp === undefined ? {} : { stamp })
+      }
+    })
 
 /**
  * With `refreshEachRequest`, a remember cookie of `userId` sent by the browser gets a new expiry.
@@ -109,19 +139,25 @@ export const refresh = (
     : undefined
 
 /**
- * One request's remember cookie: what came (read once, when first needed) and
- * what the response will do with it.
+ * One request's remember cookie: what came (read once, when first needed),
+ * what the response will do with it, and the series it ends.
  *
  * @internal
  */
 export class RememberState {
   private incomingOf: Incoming | undefined = undefined
   private outgoingOf: Outgoing | undefined = undefined
+  /** The series of the cookie that came, to end in the store before the response. */
+  private revoked: string | undefined = undefined
+  /** The user of the series that came, once used in this request. */
+  private usedBy: string | undefined = undefined
 
   constructor(
     private readonly header: string | undefined,
     private readonly settings: Settings,
-    private readonly flask: FlaskCompat.Options | undefined
+    private readonly flask: FlaskCompat.Options | undefined,
+    /** For the user's list of devices. */
+    private readonly userAgent?: string | undefined
   ) {}
 
   incoming(now: number): Incoming {
@@ -135,6 +171,14 @@ export class RememberState {
       : cookieHeader.readCookie(this.header, this.settings.name) !== undefined
   }
 
+  /** The store key of the series whose cookie came, unless it ends with this request. */
+  seriesKey(now: number): string | undefined {
+    const incoming = this.incoming(now)
+    return incoming._tag === "Series" && this.revoked === undefined
+      ? rememberSeries.keyOf(incoming.presented.selector)
+      : undefined
+  }
+
   get outgoing(): Outgoing | undefined {
     return this.outgoingOf
   }
@@ -144,12 +188,32 @@ export class RememberState {
     return this.outgoingOf?._tag === "Clear"
   }
 
-  clear(): void {
+  /** Clears the cookie, and ends its series unless `revoke` is false (it is gone already). */
+  clear(revoke = true): void {
     this.outgoingOf = clear
+    if (revoke) this.revokeIncoming()
   }
 
   issue(userId: string, stamp: string | undefined, now: number, durationMillis: number): void {
-    this.outgoingOf = issue(userId, stamp, now, durationMillis)
+    // A new login replaces the series of an older remember cookie.
+    this.revokeIncoming()
+    this.outgoingOf = issue(this.settings, userId, stamp, now, durationMillis)
+  }
+
+  /** The series was used in this request: its user, and its next cookie (none in the grace window). */
+  used(userId: string, issued: rememberSeries.Issued | undefined, now: number): void {
+    this.usedBy = userId
+    if (issued !== undefined) this.outgoingOf = rotated(issued, now)
+  }
+
+  /** The user the cookie that came logs in, unless the response clears it. */
+  owner(now: number): Effect.Effect<string | undefined, SessionStore.SessionStoreError> {
+    if (this.cleared) return Exit.succeed(undefined)
+    const incoming = this.incoming(now)
+    if (incoming._tag !== "Series" || this.settings.store === undefined) return Exit.succeed(userIdOf(incoming))
+    return this.usedBy !== undefined
+      ? Exit.succeed(this.usedBy)
+      : rememberSeries.owner(this.settings.store, incoming.presented, now)
   }
 
   /** With `refreshEachRequest`, unless the response already does something with the cookie. */
@@ -160,14 +224,45 @@ export class RememberState {
 
   /** At logout: a cookie that came is cleared (even when the session was lost); one about to be set is not. */
   logout(now: number): void {
-    if (this.incoming(now)._tag !== "Absent") this.outgoingOf = clear
-    else if (this.outgoingOf?._tag === "Set") this.outgoingOf = undefined
+    if (this.incoming(now)._tag !== "Absent") this.clear()
+    else if (this.outgoingOf?._tag === "Set" || this.outgoingOf?._tag === "Start") this.outgoingOf = undefined
   }
 
-  write(response: HttpServerResponse.HttpServerResponse): HttpServerResponse.HttpServerResponse {
-    return write(response, this.outgoingOf, this.settings)
+  private revokeIncoming(): void {
+    if (this.settings.store === undefined) return
+    const raw = cookieHeader.readCookie(this.header, this.settings.name)
+    const presented = typeof raw === "string" ? rememberSeries.parse(raw) : undefined
+    if (presented !== undefined) this.revoked = presented.selector
+  }
+
+  /** Ends and starts series in the store, then sets or clears the cookie. */
+  commit(
+    response: HttpServerResponse.HttpServerResponse
+  ):
+    | Exit.Exit<HttpServerResponse.HttpServerResponse>
+    | Effect.Effect<HttpServerResponse.HttpServerResponse, SessionStore.SessionStoreError>
+  {
+    const { settings } = this
+    const { store } = settings
+    const outgoing = this.outgoingOf
+    const revoked = this.revoked
+    if (store === undefined || (revoked === undefined && outgoing?._tag !== "Start")) {
+      return Exit.succeed(write(response, outgoing, settings))
+    }
+    const userAgent = this.userAgent
+    return Effect.gen(function*() {
+      if (revoked !== undefined) yield* rememberSeries.revoke(store, revoked)
+      if (outgoing?._tag !== "Start") return write(response, outgoing, settings)
+      const now = yield* Clock.currentTimeMillis
+      const login = { userId: outgoing.userId, stamp: outgoing.stamp, userAgent }
+      const issued = yield* rememberSeries.create(store, login, now, outgoing.durationMillis)
+      return write(response, rotated(issued, now), settings)
+    })
   }
 }
+
+const rotated = (issued: rememberSeries.Issued, now: number): Outgoing =>
+  Outgoing.Rotate({ value: issued.value, maxAgeMillis: Math.max(0, issued.expiresAt - now) })
 
 /** @internal */
 export const write = (
@@ -175,15 +270,18 @@ export const write = (
   outgoing: Outgoing | undefined,
   settings: Settings
 ): HttpServerResponse.HttpServerResponse => {
-  if (outgoing === undefined) return response
-  if (outgoing._tag === "Set") {
-    // Max-Age rather than Expires: the browser's clock need not agree with ours.
-    return HttpServerResponse.unsafeSetCookie(response, settings.name, settings.codec.encode(outgoing.token), {
-      ...settings.options,
-      maxAge: Duration.millis(outgoing.token.duration)
-    })
+  if (outgoing === undefined || outgoing._tag === "Start") return response
+  if (outgoing._tag === "Clear") {
+    // The same attributes as when it was set: browsers only delete a cookie they can match.
+    const { expires: _expires, maxAge: _maxAge, ...options } = settings.options ?? {}
+    return HttpServerResponse.expireCookie(response, settings.name, options)
   }
-  // The same attributes as when it was set: browsers only delete a cookie they can match.
-  const { expires: _expires, maxAge: _maxAge, ...options } = settings.options ?? {}
-  return HttpServerResponse.expireCookie(response, settings.name, options)
+  const [value, maxAge] = outgoing._tag === "Set"
+    ? [settings.codec.encode(outgoing.token), outgoing.token.duration]
+    : [outgoing.value, outgoing.maxAgeMillis]
+  // Max-Age rather than Expires: the browser's clock need not agree with ours.
+  return HttpServerResponse.unsafeSetCookie(response, settings.name, value, {
+    ...settings.options,
+    maxAge: Duration.millis(maxAge)
+  })
 }

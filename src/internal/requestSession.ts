@@ -12,7 +12,7 @@
  * @internal
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -70,7 +70,8 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     return this.rememberOf ??= new rememberMe.RememberState(
       this.request.headers.cookie,
       this.config.remember,
-      this.config.flask
+      this.config.flask,
+      this.request.headers["user-agent"]
     )
   }
 
@@ -235,9 +236,9 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   get isRemembered(): Effect.Effect<boolean, Failure> {
     return Effect.withFiberRuntime((fiber) =>
       andThen(this.userIn(fiber), (user) =>
-        Exit.succeed(
-          Option.isSome(user) && !this.remember.cleared &&
-            rememberMe.userIdOf(this.remember.incoming(currentTime(fiber))) === this.config.loader.id(user.value)
+        Option.isNone(user) ? Exit.succeed(false) : andThen(
+          this.remember.owner(currentTime(fiber)),
+          (owner) => Exit.succeed(owner === this.config.loader.id(user.value))
         ))
     )
   }
@@ -287,13 +288,21 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   // --- The user's other sessions -----------------------------------------------------------------
 
   get listSessions(): Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStoreError> {
-    return this.use(({ data }) =>
-      data?.userId === undefined ? Exit.succeed([]) : this.handle.sessionsOf(data.userId, data)
-    )
+    return this.use((journal) => {
+      const { data } = journal
+      if (data?.userId === undefined) return Exit.succeed([])
+      return this.handle.sessionsOf(data.userId, data, this.remember.seriesKey(journal.at))
+    })
   }
 
   get logoutOtherDevices(): Effect.Effect<number, SessionStoreError> {
-    return this.use(({ data }) => data?.userId === undefined ? Exit.succeed(0) : this.handle.endOthers(data.userId, []))
+    return this.use((journal) => {
+      const userId = journal.data?.userId
+      if (userId === undefined) return Exit.succeed(0)
+      // This browser's remember token is kept with its session; a logout ends both.
+      const series = this.remember.seriesKey(journal.at)
+      return this.handle.endOthers(userId, series === undefined ? [] : [series])
+    })
   }
 
   get logoutEverywhere(): Effect.Effect<number, SessionStoreError> {
@@ -346,11 +355,26 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     this.committed = true
     const done = this.readOf?.done
     if (done === undefined || Exit.isFailure(done)) {
-      return Exit.succeed(this.rememberOf === undefined ? response : this.rememberOf.write(response))
+      return this.commitRemember(response)
     }
     return andThen(
       this.handle.commit(done.value.change(), persistence.varyOnCookie(response)),
-      (written) => Exit.succeed(this.remember.write(written))
+      (written) => this.commitRemember(written)
+    )
+  }
+
+  private commitRemember(
+    response: HttpServerResponse.HttpServerResponse
+  ): Effect.Effect<HttpServerResponse.HttpServerResponse> {
+    const committed = this.rememberOf?.commit(response)
+    if (committed === undefined) return Exit.succeed(response)
+    return Exit.isExit(committed) ? committed : committed.pipe(
+      // A series that could not be ended or started: say so rather than pretend it was.
+      Effect.catchTag("SessionStoreError", (error) =>
+        Effect.as(
+          Effect.logError("effect-login: the remember-me token could not be saved", error),
+          HttpServerResponse.text("Service Unavailable", { status: 503 })
+        ))
     )
   }
 }

@@ -10,12 +10,14 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
 import * as SessionStore from "../SessionStore.js"
 import { BoundedCache } from "./boundedCache.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as crypto from "./crypto.js"
 import { type Change, type CookieSettings, expire, type Loaded, type Persistence } from "./persistence.js"
+import * as rememberSeries from "./rememberSeries.js"
 import { isEmpty, type SessionData } from "./sessionData.js"
 
 // Stored data longer than this is decoded every time rather than kept.
@@ -138,13 +140,19 @@ export const store = (
         })
       },
       check: () => undefined,
-      sessionsOf: (userId) =>
+      sessionsOf: (userId, _, rememberKey) =>
         Effect.map(sessions.listByUser(userId), (found) =>
-          found.map(({ key: other, session }) => ({
-            current: other === key,
-            createdAt: session.createdAt,
-            expiresAt: session.expiresAt
-          }))),
+          found.map(({ key: other, session }): Session.SessionInfo => {
+            const series = rememberSeries.isSeriesKey(other) ? rememberSeries.describe(session) : undefined
+            return {
+              kind: series === undefined ? "session" : "remember",
+              current: other === key || other === rememberKey,
+              createdAt: session.createdAt,
+              expiresAt: session.expiresAt,
+              lastUsedAt: series?.usedAt,
+              userAgent: series?.userAgent
+            }
+          })),
       endOthers: (userId, keep) => sessions.deleteByUser(userId, key === undefined ? keep : [key, ...keep]),
       commit: (change, response) =>
         // Read, not changed, and no expiry to move: nothing to do.

@@ -74,7 +74,18 @@ export const makeSession = <User>(options: SessionOptions<User> = {}): Session.S
       next = Option.none()
       return taken
     }),
-    listSessions: Effect.sync(() => Option.isSome(user) ? [{ current: true, createdAt: 0, expiresAt: undefined }] : []),
+    listSessions: Effect.sync(() =>
+      Option.isSome(user)
+        ? [{
+          kind: "session",
+          current: true,
+          createdAt: 0,
+          expiresAt: undefined,
+          lastUsedAt: undefined,
+          userAgent: undefined
+        }]
+        : []
+    ),
     logoutOtherDevices: Effect.succeed(0),
     logoutEverywhere: Effect.sync(() => {
       user = Option.none()

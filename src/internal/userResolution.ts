@@ -14,10 +14,12 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as LoginEvents from "../LoginEvents.js"
 import type * as Session from "../Session.js"
+import type { SessionStoreError } from "../SessionStore.js"
 import type * as UserLoader from "../UserLoader.js"
 import { andThen } from "./immediate.js"
 import { bindingOf, type Config, stampOf } from "./loginConfig.js"
 import type * as rememberMe from "./rememberMe.js"
+import * as rememberSeries from "./rememberSeries.js"
 import * as sessionData from "./sessionData.js"
 import type { SessionJournal } from "./sessionJournal.js"
 import * as sessionProtection from "./sessionProtection.js"
@@ -57,7 +59,9 @@ export interface Resolver {
   ) => Exit.Exit<void, Session.SessionTooLarge>
 }
 
-type Source = () => Effect.Effect<Outcome, UserLoader.UserLoaderError>
+type Failure = UserLoader.UserLoaderError | SessionStoreError
+
+type Source = () => Effect.Effect<Outcome, Failure>
 
 /**
  * Asks the sources in order. Synchronous, with no Effect step, as long as
@@ -69,14 +73,14 @@ export const resolve = (
   resolver: Resolver,
   journal: SessionJournal,
   now: number
-): Effect.Effect<Outcome, UserLoader.UserLoaderError> =>
+): Effect.Effect<Outcome, Failure> =>
   firstOf([
     () => fromSession(resolver, journal),
     () => fromRememberCookie(resolver, journal, now),
     ...resolver.config.loader.requestLoaders.map((loader) => () => fromRequest(resolver, loader))
   ], 0)
 
-const firstOf = (sources: ReadonlyArray<Source>, from: number): Effect.Effect<Outcome, UserLoader.UserLoaderError> =>
+const firstOf = (sources: ReadonlyArray<Source>, from: number): Effect.Effect<Outcome, Failure> =>
   from >= sources.length
     ? next
     : andThen(
@@ -84,7 +88,7 @@ const firstOf = (sources: ReadonlyArray<Source>, from: number): Effect.Effect<Ou
       (outcome) => outcome._tag === "Continue" ? firstOf(sources, from + 1) : Exit.succeed(outcome)
     )
 
-const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcome, UserLoader.UserLoaderError> => {
+const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcome, Failure> => {
   const data = journal.data
   const userId = data?.userId
   if (data === undefined || userId === undefined) return next
@@ -128,7 +132,7 @@ const fromRememberCookie = (
   r: Resolver,
   journal: SessionJournal,
   now: number
-): Effect.Effect<Outcome, UserLoader.UserLoaderError> => {
+): Effect.Effect<Outcome, Failure> => {
   if (r.remember.cleared) return next
   const incoming = r.remember.incoming(now)
   if (incoming._tag === "Absent") return next
@@ -136,14 +140,41 @@ const fromRememberCookie = (
     r.remember.clear()
     return next
   }
+  if (incoming._tag === "Series") {
+    const store = r.config.remember.store!
+    return andThen(rememberSeries.use(store, incoming.presented, now), (used) => {
+      switch (used._tag) {
+        case "Unknown":
+          r.remember.clear(false)
+          return next
+        case "Reused":
+          // A copied cookie: the store ended every session and series of the user.
+          r.remember.clear(false)
+          r.publish(LoginEvents.LoginEvent.RememberTokenReused({ userId: used.userId }))
+          return ended
+        case "Accepted":
+          r.remember.used(used.userId, used.rotated, now)
+          return restore(r, journal, now, used.userId, used.stamp)
+      }
+    })
+  }
+  return restore(r, journal, now, incoming._tag === "Valid" ? incoming.token.userId : incoming.userId, undefined)
+}
+
+/** Restores the login the remember cookie names, when its user still exists and its stamp holds. */
+const restore = (
+  r: Resolver,
+  journal: SessionJournal,
+  now: number,
+  userId: string,
+  seriesStamp: string | undefined
+): Effect.Effect<Outcome, Failure> => {
   const { config } = r
-  const userId = incoming._tag === "Valid" ? incoming.token.userId : incoming.userId
+  const incoming = r.remember.incoming(now)
+  const tokenStamp = incoming._tag === "Valid" ? incoming.token.stamp : seriesStamp
   return andThen(config.loader.load(userId), (user) => {
     const stamp = Option.isSome(user) ? stampOf(config, user.value) : undefined
-    if (
-      Option.isNone(user) ||
-      (incoming._tag === "Valid" && !sessionProtection.stampHolds(stamp, incoming.token.stamp))
-    ) {
+    if (Option.isNone(user) || (incoming._tag !== "Legacy" && !sessionProtection.stampHolds(stamp, tokenStamp))) {
       r.remember.clear()
       return next
     }
@@ -167,7 +198,7 @@ const fromRememberCookie = (
 const fromRequest = (
   r: Resolver,
   loader: UserLoader.UserLoader["requestLoaders"][number]
-): Effect.Effect<Outcome, UserLoader.UserLoaderError> =>
+): Effect.Effect<Outcome, Failure> =>
   andThen(loader.load(r.request), (user) => {
     if (Option.isNone(user)) return next
     r.publish(LoginEvents.LoginEvent.LoadedFromRequest({ userId: r.config.loader.id(user.value) }))

@@ -10,7 +10,8 @@ const settings = (refreshEachRequest = false): rememberMe.Settings => ({
   options: { path: "/", httpOnly: true, secure: true, sameSite: "lax" },
   durationMillis: 1_000_000,
   refreshEachRequest,
-  codec: RememberCookie.make({ secretKey })
+  codec: RememberCookie.make({ secretKey }),
+  store: undefined
 })
 const token = (userId = "alice", expiresAt = 10_000) => ({ userId, expiresAt, duration: 5_000 })
 const cookie = (value: string) => `other=1; remember_token=${value}`
@@ -69,7 +70,7 @@ describe("rememberMe", () => {
 
   it("writes a Set as a cookie with Max-Age, a Clear as an expired cookie with the same attributes", () => {
     const s = settings()
-    const set = rememberMe.write(HttpServerResponse.empty(), rememberMe.issue("alice", "st", 0, 60_000), s)
+    const set = rememberMe.write(HttpServerResponse.empty(), rememberMe.issue(s, "alice", "st", 0, 60_000), s)
     const written = set.cookies.cookies["remember_token"]!
     assert.strictEqual(written.options?.path, "/")
     assert.strictEqual(Duration.toMillis(written.options!.maxAge!), 60_000)

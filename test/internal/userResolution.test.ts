@@ -19,7 +19,8 @@ const remember: rememberMe.Settings = {
   options: { path: "/" },
   durationMillis: 1_000_000,
   refreshEachRequest: false,
-  codec: RememberCookie.make({ secretKey: Redacted.make("resolution-test-secret-0123456789abcdef") })
+  codec: RememberCookie.make({ secretKey: Redacted.make("resolution-test-secret-0123456789abcdef") }),
+  store: undefined
 }
 
 const setup = (options: {

@@ -9,6 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { Layer } from "effect"
 import { Clock, Effect, Option } from "effect"
 import { SessionStore } from "effect-login"
+import * as rememberSeries from "../../src/internal/rememberSeries.js"
 
 export interface SuiteOptions {
   /** Moves time forward by `millis` as the store sees it (TestClock, or a real sleep for stores with their own clock). */
@@ -155,5 +156,101 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           assert.isTrue(Option.isSome(yield* store.get(other)))
         })
       ))
+
+    // Remember-me series are records of the store like sessions (src/internal/rememberSeries.ts):
+    // these cases run the series' operations over this store. `now` is passed explicitly, so that
+    // the grace window can be left without waiting, even on a store with its own clock.
+    describe("remember series", () => {
+      const login = (userId: string) => ({ userId, stamp: "st", userAgent: "Suite/1.0" })
+      const presented = (value: string) => rememberSeries.parse(value)!
+
+      test("a use rotates the validator and never extends the series' expiry", () =>
+        run((store, now) =>
+          Effect.gen(function*() {
+            const user = fresh()
+            const issued = yield* rememberSeries.create(store, login(user), now, 60_000)
+            const first = yield* rememberSeries.use(store, presented(issued.value), now + 1_000)
+            assert.strictEqual(first._tag, "Accepted")
+            if (first._tag !== "Accepted") return
+            assert.strictEqual(first.userId, user)
+            assert.strictEqual(first.stamp, "st")
+            const next = first.rotated!
+            assert.notStrictEqual(next.value, issued.value)
+            assert.strictEqual(next.value.split(".")[0], issued.value.split(".")[0], "same series")
+            assert.isAtMost(Math.abs(next.expiresAt - issued.expiresAt), 1_000, "the expiry did not move")
+            const second = yield* rememberSeries.use(store, presented(next.value), now + 2_000)
+            assert.strictEqual(second._tag === "Accepted" ? second.userId : undefined, user)
+          })
+        ))
+
+      test("the validator rotated away: accepted in the grace window, then theft ends the user's everything", () =>
+        run((store, now) =>
+          Effect.gen(function*() {
+            const user = fresh()
+            const sessionKey = fresh()
+            yield* store.set(sessionKey, session(now, { userId: user }), undefined)
+            const issued = yield* rememberSeries.create(store, login(user), now, 60_000)
+            const used = yield* rememberSeries.use(store, presented(issued.value), now)
+            const rotated = used._tag === "Accepted" ? used.rotated! : undefined
+            const concurrent = yield* rememberSeries.use(store, presented(issued.value), now + 1_000)
+            assert.deepStrictEqual(
+              concurrent,
+              rememberSeries.Use.Accepted({ userId: user, stamp: "st", rotated: undefined }),
+              "a concurrent request of the same browser: in, without a new cookie"
+            )
+            const late = now + rememberSeries.graceMillis + 1
+            assert.deepStrictEqual(
+              yield* rememberSeries.use(store, presented(issued.value), late),
+              rememberSeries.Use.Reused({ userId: user })
+            )
+            assert.deepStrictEqual(yield* store.listByUser(user), [], "every session and series of the user ended")
+            assert.isTrue(Option.isNone(yield* store.get(sessionKey)))
+            assert.strictEqual((yield* rememberSeries.use(store, presented(rotated!.value), late))._tag, "Unknown")
+          })
+        ))
+
+      test("a validator that never was the series' is theft too", () =>
+        run((store, now) =>
+          Effect.gen(function*() {
+            const user = fresh()
+            const issued = yield* rememberSeries.create(store, login(user), now, 60_000)
+            const forged = `${issued.value.split(".")[0]}.${"A".repeat(43)}`
+            assert.strictEqual((yield* rememberSeries.use(store, presented(forged), now))._tag, "Reused")
+            assert.strictEqual((yield* rememberSeries.use(store, presented(issued.value), now))._tag, "Unknown")
+          })
+        ))
+
+      test("revoked, or expired, a series is unknown", () =>
+        run((store, now) =>
+          Effect.gen(function*() {
+            const revoked = yield* rememberSeries.create(store, login(fresh()), now, 60_000)
+            yield* rememberSeries.revoke(store, presented(revoked.value).selector)
+            assert.strictEqual((yield* rememberSeries.use(store, presented(revoked.value), now))._tag, "Unknown")
+            const short = yield* rememberSeries.create(store, login(fresh()), now, 400)
+            yield* options.advance(700)
+            assert.strictEqual((yield* rememberSeries.use(store, presented(short.value), now + 700))._tag, "Unknown")
+          })
+        ))
+
+      test("series are listed and revoked with the user's sessions", () =>
+        run((store, now) =>
+          Effect.gen(function*() {
+            const user = fresh()
+            const sessionKey = fresh()
+            yield* store.set(sessionKey, session(now, { userId: user }), undefined)
+            const kept = yield* rememberSeries.create(store, login(user), now, 60_000)
+            const other = yield* rememberSeries.create(store, login(user), now, 60_000)
+            const keptKey = rememberSeries.keyOf(presented(kept.value).selector)
+            const listed = yield* store.listByUser(user)
+            assert.strictEqual(listed.length, 3)
+            const series = listed.filter((entry) => rememberSeries.isSeriesKey(entry.key))
+            assert.strictEqual(series.length, 2)
+            assert.deepStrictEqual(rememberSeries.describe(series[0]!.session), { usedAt: now, userAgent: "Suite/1.0" })
+            assert.strictEqual(yield* store.deleteByUser(user, [sessionKey, keptKey]), 1)
+            assert.strictEqual((yield* rememberSeries.use(store, presented(other.value), now))._tag, "Unknown")
+            assert.strictEqual((yield* rememberSeries.use(store, presented(kept.value), now))._tag, "Accepted")
+          })
+        ))
+    })
   })
 }
