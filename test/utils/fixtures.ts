@@ -74,7 +74,11 @@ export const routes = HttpRouter.empty.pipe(
       const { id } = yield* HttpRouter.params
       const query = yield* HttpServerRequest.ParsedSearchParams
       const user = users.get(id ?? "") ?? { id: id ?? "", name: `ghost ${id}`, active: true }
-      const ok = yield* login(user, { force: query.force === "1", fresh: query.fresh !== "0" })
+      const ok = yield* login(user, {
+        force: query.force === "1",
+        fresh: query.fresh !== "0",
+        remember: query.remember === "1"
+      })
       return text(String(ok))
     })
   ),
