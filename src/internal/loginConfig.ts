@@ -15,6 +15,7 @@ import type * as refusal from "./refusal.js"
 import type * as rememberMe from "./rememberMe.js"
 import type { Binding } from "./sessionData.js"
 import type * as sessionProtection from "./sessionProtection.js"
+import { stampHolds } from "./sessionProtection.js"
 
 /** @internal */
 export interface Config {
@@ -25,8 +26,11 @@ export interface Config {
   readonly protection: sessionProtection.Mode
   /** Identifies the client (IP and User-Agent, hashed); `undefined` when protection is off. */
   readonly client: ((request: HttpServerRequest.HttpServerRequest) => string) | undefined
-  /** Hashes a security stamp with a key of its own, so that the session never holds the stamp itself. */
-  readonly stampHash: (stamp: string) => string
+  /**
+   * Hashes a security stamp with a key of its own, so that the session never
+   * holds the stamp itself: under the current secret, then each previous one.
+   */
+  readonly stampHashes: (stamp: string) => ReadonlyArray<string>
   readonly freshMaxAgeMillis: number | undefined
   readonly refusal: refusal.Settings
   /** Also accept a Flask app's cookies, and replace them with ours. */
@@ -42,7 +46,26 @@ export interface Config {
  */
 export const stampOf = (config: Config, user: unknown): string | undefined => {
   const stamp = config.loader.securityStamp?.(user)
-  return stamp === undefined ? undefined : config.stampHash(stamp)
+  return stamp === undefined ? undefined : config.stampHashes(stamp)[0]
+}
+
+/**
+ * Whether the user's stamp is the one a login recorded (`stored`): `"current"`
+ * (or the application keeps no stamps), `"previous"` (hashed under a previous
+ * secret: still valid, to be recorded again under the current one), or `"changed"`.
+ *
+ * @internal
+ */
+export const stampMatch = (
+  config: Config,
+  user: unknown,
+  stored: string | undefined
+): "current" | "previous" | "changed" => {
+  const stamp = config.loader.securityStamp?.(user)
+  if (stamp === undefined) return "current"
+  const hashes = config.stampHashes(stamp)
+  const index = hashes.findIndex((hash) => stampHolds(hash, stored))
+  return index === 0 ? "current" : index > 0 ? "previous" : "changed"
 }
 
 /**

@@ -107,15 +107,18 @@ export const make = (
     const protection = options.sessionProtection ?? "basic"
     const trustedProxies = options.trustedProxies ?? 0
     const secrets = { secretKey: options.secretKey, previousSecretKeys: options.previousSecretKeys }
-    const stampKey = crypto.deriveKey(Redacted.value(options.secretKey), "security-stamp/hmac-sha256")
+    // Under every key, the current first: a key rotation must not log everybody out.
+    const stampKeys = [options.secretKey, ...(options.previousSecretKeys ?? [])].map((key) =>
+      crypto.deriveKey(Redacted.value(key), "security-stamp/hmac-sha256")
+    )
     const flash = (message: LoginManager.FlashMessage | null | undefined, fallback: string) =>
       message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
 
     const settings = { name: cookieName, options: cookieOptions }
-    const stampHash = memoize(
+    const stampHashes = memoize(
       1024,
       256,
-      (stamp) => crypto.hmacSha256(stampKey, stamp).subarray(0, 16).toString("base64url")
+      (stamp) => stampKeys.map((key) => crypto.hmacSha256(key, stamp).subarray(0, 16).toString("base64url"))
     )
     const config: loginConfig.Config = {
       persistence: server === undefined
@@ -140,7 +143,7 @@ export const make = (
       },
       protection,
       client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),
-      stampHash,
+      stampHashes,
       freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
       refusal: {
         loginView: options.loginView,
@@ -187,7 +190,7 @@ export const make = (
           const data = sessionData.issued(
             loader.id(user),
             issue?.fresh ?? true,
-            stamp === undefined ? undefined : stampHash(stamp),
+            stamp === undefined ? undefined : stampHashes(stamp)[0],
             now
           )
           return Effect.map(

@@ -40,7 +40,8 @@ export interface Settings {
 export type Incoming = Data.TaggedEnum<{
   Absent: {}
   Invalid: {}
-  Valid: { readonly token: RememberCookie.RememberToken }
+  /** `stale`: signed under a previous secret. */
+  Valid: { readonly token: RememberCookie.RememberToken; readonly stale: boolean }
   /** A series' cookie (with a store), not yet looked up. */
   Series: { readonly presented: rememberSeries.Presented }
   /** A Flask-Login remember cookie (with `flaskCompat`): no expiry, no stamp. */
@@ -69,7 +70,7 @@ export const read = (
     if (presented !== undefined) return Incoming.Series({ presented })
   } else {
     const decoded = settings.codec.decode(raw, now)
-    if (Either.isRight(decoded)) return Incoming.Valid({ token: decoded.right.token })
+    if (Either.isRight(decoded)) return Incoming.Valid(decoded.right)
   }
   const legacy = flask === undefined ? undefined : flaskMigration.rememberedUserId(raw, flask)
   return legacy === undefined ? invalid : Incoming.Legacy({ userId: legacy })
@@ -85,8 +86,8 @@ export const userIdOf = (incoming: Incoming): string | undefined =>
  * @internal
  */
 export type Outgoing = Data.TaggedEnum<{
-  /** A stateless token. */
-  Set: { readonly token: RememberCookie.RememberToken }
+  /** A stateless token, for `maxAgeMillis`. */
+  Set: { readonly token: RememberCookie.RememberToken; readonly maxAgeMillis: number }
   /** A series to start in the store, then its cookie. */
   Start: { readonly userId: string; readonly stamp: string | undefined; readonly durationMillis: number }
   /** A series' cookie, for as long as the series lasts. */
@@ -120,7 +121,8 @@ export const issue = (
         expiresAt: now + durationMillis,
         duration: durationMillis,
         ...(stamp === undefined ? {} : { stamp })
-      }
+      },
+      maxAgeMillis: durationMillis
     })
 
 /**
@@ -135,8 +137,24 @@ export const refresh = (
   now: number
 ): Outgoing | undefined =>
   settings.refreshEachRequest && incoming._tag === "Valid" && incoming.token.userId === userId
-    ? Outgoing.Set({ token: { ...incoming.token, expiresAt: now + incoming.token.duration } })
+    ? Outgoing.Set({
+      token: { ...incoming.token, expiresAt: now + incoming.token.duration },
+      maxAgeMillis: incoming.token.duration
+    })
     : undefined
+
+/**
+ * The same stateless token, its expiry unchanged, signed and its stamp hashed under the current secret.
+ *
+ * @internal
+ */
+export const resign = (token: RememberCookie.RememberToken, stamp: string | undefined, now: number): Outgoing => {
+  const { stamp: _, ...rest } = token
+  return Outgoing.Set({
+    token: stamp === undefined ? rest : { ...rest, stamp },
+    maxAgeMillis: Math.max(0, token.expiresAt - now)
+  })
+}
 
 /**
  * One request's remember cookie: what came (read once, when first needed),
@@ -216,6 +234,10 @@ export class RememberState {
       : rememberSeries.owner(this.settings.store, incoming.presented, now)
   }
 
+  resign(token: RememberCookie.RememberToken, stamp: string | undefined, now: number): void {
+    this.outgoingOf = resign(token, stamp, now)
+  }
+
   /** With `refreshEachRequest`, unless the response already does something with the cookie. */
   refresh(userId: string, now: number): void {
     if (!this.settings.refreshEachRequest) return
@@ -276,12 +298,10 @@ export const write = (
     const { expires: _expires, maxAge: _maxAge, ...options } = settings.options ?? {}
     return HttpServerResponse.expireCookie(response, settings.name, options)
   }
-  const [value, maxAge] = outgoing._tag === "Set"
-    ? [settings.codec.encode(outgoing.token), outgoing.token.duration]
-    : [outgoing.value, outgoing.maxAgeMillis]
+  const value = outgoing._tag === "Set" ? settings.codec.encode(outgoing.token) : outgoing.value
   // Max-Age rather than Expires: the browser's clock need not agree with ours.
   return HttpServerResponse.unsafeSetCookie(response, settings.name, value, {
     ...settings.options,
-    maxAge: Duration.millis(maxAge)
+    maxAge: Duration.millis(outgoing.maxAgeMillis)
   })
 }

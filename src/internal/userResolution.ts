@@ -17,7 +17,7 @@ import type * as Session from "../Session.js"
 import type { SessionStoreError } from "../SessionStore.js"
 import type * as UserLoader from "../UserLoader.js"
 import { andThen } from "./immediate.js"
-import { bindingOf, type Config, stampOf } from "./loginConfig.js"
+import { bindingOf, type Config, stampMatch, stampOf } from "./loginConfig.js"
 import type * as rememberMe from "./rememberMe.js"
 import * as rememberSeries from "./rememberSeries.js"
 import * as sessionData from "./sessionData.js"
@@ -117,7 +117,10 @@ const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcom
       return ended
   }
   return andThen(config.loader.load(userId), (user) => {
-    if (Option.isSome(user) && sessionProtection.stampHolds(stampOf(config, user.value), data.stamp)) {
+    const stamp = Option.isSome(user) ? stampMatch(config, user.value, data.stamp) : "changed"
+    if (Option.isSome(user) && stamp !== "changed") {
+      // Recorded under a previous secret: again under the current one, before that secret is retired.
+      if (stamp === "previous") journal.apply(sessionData.bound({ stamp: stampOf(config, user.value) }))
       r.remember.refresh(userId, journal.at)
       return found(user.value, "session")
     }
@@ -173,11 +176,12 @@ const restore = (
   const incoming = r.remember.incoming(now)
   const tokenStamp = incoming._tag === "Valid" ? incoming.token.stamp : seriesStamp
   return andThen(config.loader.load(userId), (user) => {
-    const stamp = Option.isSome(user) ? stampOf(config, user.value) : undefined
-    if (Option.isNone(user) || (incoming._tag !== "Legacy" && !sessionProtection.stampHolds(stamp, tokenStamp))) {
+    const match = Option.isSome(user) ? stampMatch(config, user.value, tokenStamp) : "changed"
+    if (Option.isNone(user) || (incoming._tag !== "Legacy" && match === "changed")) {
       r.remember.clear()
       return next
     }
+    const stamp = stampOf(config, user.value)
     // A restored login is a new session, not a fresh one; bound to this client,
     // so that strong protection does not end it on the next request.
     const binding = bindingOf(config, r.request, user.value)
@@ -187,6 +191,9 @@ const restore = (
     if (incoming._tag === "Legacy") {
       // Replace the Flask cookie with a token of ours, which can expire and be revoked.
       r.remember.issue(userId, stamp, now, config.remember.durationMillis)
+    } else if (incoming._tag === "Valid" && (incoming.stale || match === "previous")) {
+      // Signed, or its stamp hashed, under a previous secret: the same token under the current one.
+      r.remember.resign(incoming.token, stamp, now)
     } else {
       r.remember.refresh(userId, now)
     }

@@ -38,7 +38,7 @@ describe("rememberMe", () => {
   })
 
   it("refreshes only with refreshEachRequest, only a valid cookie of the same user", () => {
-    const valid = rememberMe.Incoming.Valid({ token: token() })
+    const valid = rememberMe.Incoming.Valid({ token: token(), stale: false })
     assert.isUndefined(rememberMe.refresh(valid, "alice", settings(false), 100))
     assert.isUndefined(rememberMe.refresh(valid, "bob", settings(true), 100))
     assert.isUndefined(

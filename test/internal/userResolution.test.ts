@@ -46,7 +46,7 @@ const setup = (options: {
     remember,
     protection: options.protection ?? "basic",
     client: (request: HttpServerRequest.HttpServerRequest) => request.headers["user-agent"] ?? "",
-    stampHash: (stamp: string) => `#${stamp}`,
+    stampHashes: (stamp: string) => [`#${stamp}`],
     flask: undefined
   } as unknown as Config
   const request = HttpServerRequest.fromWeb(
