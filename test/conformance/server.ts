@@ -9,7 +9,8 @@
  */
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
+import type { ConfigError } from "effect"
+import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schedule, Schema, Stream } from "effect"
 import {
   freshLoginRequired,
   LoginEvents,
@@ -43,19 +44,49 @@ const accounts: ReadonlyArray<Account> = [
   { id: "佐藤", name: "Müller", active: true, password: "muller-pw" }
 ]
 
-/** "Log out everywhere" bumps a user's stamp: every session and remember token made before stops working. */
-class Stamps extends Context.Tag("conformance/Stamps")<Stamps, Map<string, number>>() {}
+/**
+ * "Log out everywhere" bumps a user's stamp: every session and remember token
+ * made before stops working. The stamp belongs with the user (in an app, a
+ * column of the user table): here in memory, or in Redis beside the sessions,
+ * so that every instance sharing the store agrees on it.
+ */
+class Stamps extends Context.Tag("conformance/Stamps")<Stamps, {
+  readonly get: (userId: string) => Effect.Effect<number, SessionStore.SessionStoreError>
+  readonly bump: (userId: string) => Effect.Effect<void, SessionStore.SessionStoreError>
+}>() {
+  static readonly layerMemory = Layer.sync(Stamps, () => {
+    const stamps = new Map<string, number>()
+    return {
+      get: (userId) => Effect.sync(() => stamps.get(userId) ?? 0),
+      bump: (userId) => Effect.sync(() => void stamps.set(userId, (stamps.get(userId) ?? 0) + 1))
+    }
+  })
+
+  static readonly layerRedis = (client: RedisStore.RedisClient) => {
+    // A store that cannot answer is a 503, as for the sessions themselves.
+    const run = (operation: string, script: string, userId: string) =>
+      Effect.tryPromise({
+        try: () => client.eval(script, 1, `conformance:stamp:${Buffer.from(userId).toString("base64url")}`),
+        catch: (cause) => new SessionStore.SessionStoreError({ operation, cause })
+      })
+    return Layer.succeed(Stamps, {
+      get: (userId) => Effect.map(run("stamp", "return redis.call('GET', KEYS[1])", userId), (n) => Number(n ?? 0)),
+      bump: (userId) => Effect.asVoid(run("bump stamp", "return redis.call('INCR', KEYS[1])", userId))
+    })
+  }
+}
 
 interface User extends Account {
   readonly stamp: number
 }
 
 const find = (predicate: (account: Account) => boolean) =>
-  Effect.map(Stamps, (stamps) =>
-    Option.map(
-      Option.fromNullable(accounts.find(predicate)),
-      (account): User => ({ ...account, stamp: stamps.get(account.id) ?? 0 })
-    ))
+  Effect.flatMap(Stamps, (stamps) => {
+    const account = accounts.find(predicate)
+    return account === undefined
+      ? Effect.succeedNone
+      : Effect.map(stamps.get(account.id), (stamp) => Option.some<User>({ ...account, stamp }))
+  })
 const byId = (id: string) => find((account) => account.id === id)
 const byName = (name: string) => find((account) => account.name === name)
 
@@ -158,7 +189,7 @@ const routes = HttpRouter.empty.pipe(
       const user = yield* CurrentUser
       const stamps = yield* Stamps
       // The stamp revokes remember tokens and cookie sessions; the store's sessions are deleted.
-      if (isAuthenticated(user)) stamps.set(user.id, user.stamp + 1)
+      if (isAuthenticated(user)) yield* stamps.bump(user.id)
       yield* Session.logoutEverywhere
       return bool(true)
     })
@@ -235,25 +266,32 @@ export const ConformanceLive = Layer.unwrapEffect(
         secure
       }
     }
-    // Sessions in the cookie (the default), or server-side in memory or in Redis (REDIS_URL).
-    const login = store === "cookie"
-      ? LoginManager.layer(options)
-      : LoginManager.layerStore(options).pipe(
-        Layer.provide(
-          store === "memory" ? SessionStore.layerMemory() : Layer.unwrapScoped(
-            Effect.acquireRelease(
-              Effect.map(Config.string("REDIS_URL"), redisClient),
-              (client) => Effect.sync(() => client.disconnect())
-            ).pipe(Effect.map((client) => RedisStore.layer(client)))
-          )
+    // Sessions in the cookie (the default), or server-side in memory or in Redis (REDIS_URL),
+    // and the users' stamps beside them.
+    const storage: Layer.Layer<SessionStore.SessionStore | Stamps, ConfigError.ConfigError> = store === "redis"
+      ? Layer.unwrapScoped(
+        Effect.acquireRelease(
+          Effect.map(Config.string("REDIS_URL"), redisClient),
+          (client) => Effect.sync(() => client.disconnect())
+        ).pipe(
+          // "listening" only once the store answers (the contract): the client connects first.
+          Effect.tap((client) =>
+            Effect.retry(Effect.tryPromise(() => client.ping()), {
+              schedule: Schedule.spaced("50 millis"),
+              times: 100
+            }).pipe(Effect.orDie)
+          ),
+          Effect.map((client) => Layer.merge(RedisStore.layer(client), Stamps.layerRedis(client)))
         )
       )
+      : Layer.merge(SessionStore.layerMemory(), Stamps.layerMemory)
+    const login = store === "cookie" ? LoginManager.layer(options) : LoginManager.layerStore(options)
     const disabled = (yield* flag("LOGIN_DISABLED"))
       ? layerLoginDisabled({ id: "", name: "Anonymous", active: true, password: "", stamp: 0 })
       : Layer.empty
     return Layer.mergeAll(EventLogLive.pipe(Layer.provideMerge(login)), disabled).pipe(
       Layer.provide(UsersLive),
-      Layer.provideMerge(Layer.sync(Stamps, () => new Map()))
+      Layer.provideMerge(storage)
     )
   })
 )

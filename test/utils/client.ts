@@ -36,10 +36,10 @@ export const applySetCookies = (jar: Map<string, string>, lines: ReadonlyArray<s
   }
 }
 
-export const testClient = <E, R>(app: HttpApp.Default<E, R>) =>
+/** `cookies`: a jar to share, as one browser does with every instance behind a load balancer. */
+export const testClient = <E, R>(app: HttpApp.Default<E, R>, cookies: Map<string, string> = new Map()) =>
   Effect.map(Effect.runtime<Exclude<R, Scope.Scope>>(), (runtime) => {
     const handler = App.toWebHandlerRuntime(runtime)(app as HttpApp.Default<E, Exclude<R, Scope.Scope> | Scope.Scope>)
-    const cookies = new Map<string, string>()
     const request = (path: string, init: RequestInit = {}) =>
       Effect.promise(async () => {
         const headers = new Headers(init.headers)
