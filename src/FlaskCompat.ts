@@ -7,7 +7,10 @@
  * Read-only and opt-in (`LoginManager` option `flaskCompat`): a Flask cookie
  * is verified, then replaced by this library's own cookie on the same
  * response. Flask's cookies carry no expiry of their own (remember) and no
- * revocation stamp, so keep the option on only for the migration window.
+ * revocation stamp, so they are accepted only until a cut-off date (`until`),
+ * only for users whose security stamp is still the one they had under Flask
+ * (`stampAtMigration`), and a Flask session must pass session protection
+ * against the client identifier Flask-Login recorded in it.
  *
  * @since 0.1.0
  */
@@ -26,9 +29,30 @@ import * as crypto from "./internal/crypto.js"
 export interface Options {
   /** The Flask app's SECRET_KEY (any length: it is only used to verify). */
   readonly secretKey: Redacted.Redacted
+  /**
+   * From this date, Flask cookies are refused: a migration is a window, not a
+   * permanent second way in. Required; a few weeks after the switch is typical.
+   */
+  readonly until: Date
+  /**
+   * The security stamp users had while the Flask app issued its cookies (the
+   * initial value of your stamps). A user whose stamp is no longer this one
+   * (a password change, "log out everywhere") gets none of their Flask
+   * cookies accepted. Without it, only `until` ends them.
+   */
+  readonly stampAtMigration?: string | undefined
   /** Flask sessions older than this are refused. Default 31 days (Flask's PERMANENT_SESSION_LIFETIME). */
   readonly sessionMaxAge?: Duration.DurationInput | undefined
 }
+
+/**
+ * How far in the future a Flask session may say it was signed: clocks of two
+ * servers disagree a little, never by more.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxClockSkewMillis = 60_000
 
 // Werkzeug quotes cookie values with non-token characters and escapes the
 // UTF-8 bytes in octal (`"u/\303\261|…"`); browsers echo the quoted form back.
@@ -140,7 +164,7 @@ const base64url = /^[A-Za-z0-9_-]+$/
  */
 export const decodeSessionCookie = (
   value: string,
-  options: Options & { readonly now: number }
+  options: Pick<Options, "secretKey" | "sessionMaxAge"> & { readonly now: number }
 ): Option.Option<FlaskSession> => {
   if (value.length > 4096) return Option.none()
   const last = value.lastIndexOf(".")
@@ -161,7 +185,8 @@ export const decodeSessionCookie = (
   if (seconds.length === 0 || seconds.length > 6) return Option.none()
   const signedAt = seconds.readUIntBE(0, seconds.length) * 1000
   const maxAge = Duration.toMillis(options.sessionMaxAge ?? "31 days")
-  if (options.now - signedAt > maxAge) return Option.none()
+  // Too old, or signed in the future: a forged clock would make a session fresh for years.
+  if (options.now - signedAt > maxAge || signedAt - options.now > maxClockSkewMillis) return Option.none()
   try {
     const bytes = Buffer.from(payload, "base64url")
     const json = (compressed ? inflateSync(bytes, { maxOutputLength: 64 * 1024 }) : bytes).toString("utf8")

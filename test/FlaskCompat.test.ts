@@ -97,7 +97,7 @@ describe("FlaskCompat.decodeSessionCookie", () => {
     })
   })
 
-  it("refuses tampered, wrong-key and expired sessions", () => {
+  it("refuses tampered, wrong-key, expired and future-signed sessions", () => {
     const value = login.session_cookie_value as string
     const flipped = value.slice(0, -1) + (value.endsWith("Y") ? "Z" : "Y")
     assert.isTrue(Option.isNone(FlaskCompat.decodeSessionCookie(flipped, { secretKey, now })))
@@ -107,6 +107,14 @@ describe("FlaskCompat.decodeSessionCookie", () => {
       Option.isSome(
         FlaskCompat.decodeSessionCookie(value, { secretKey, now: now + 86_400_000, sessionMaxAge: "2 days" })
       )
+    )
+    // Signed in the future: refused beyond the clocks' allowed skew.
+    const skew = FlaskCompat.maxClockSkewMillis
+    assert.strictEqual(skew, 60_000)
+    assert.isTrue(Option.isSome(FlaskCompat.decodeSessionCookie(value, { secretKey, now: now - skew })))
+    assert.isTrue(Option.isNone(FlaskCompat.decodeSessionCookie(value, { secretKey, now: now - skew - 1 })))
+    assert.isTrue(
+      Option.isNone(FlaskCompat.decodeSessionCookie(value, { secretKey, now: now - 10 * 365 * 86_400_000 }))
     )
     for (const bad of ["", ".", "a.b", "..", "a.b.c", "x".repeat(5000)]) {
       assert.isTrue(Option.isNone(FlaskCompat.decodeSessionCookie(bad, { secretKey, now })), bad)

@@ -37,6 +37,13 @@ export const hmac = (algorithm: "sha1" | "sha512", key: Uint8Array, data: Uint8A
 export const sha256 = (data: string | Uint8Array): Buffer => crypto.createHash("sha256").update(data).digest()
 
 /**
+ * SHA-512 in hex, as Flask-Login's session identifier is.
+ *
+ * @internal
+ */
+export const sha512Hex = (data: string): string => crypto.createHash("sha512").update(data, "utf8").digest("hex")
+
+/**
  * Compares two MACs in constant time. `timingSafeEqual` throws on a length
  * mismatch, and the length of a MAC is not a secret, so it is checked first.
  *

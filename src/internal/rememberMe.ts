@@ -72,7 +72,7 @@ export const read = (
     const decoded = settings.codec.decode(raw, now)
     if (Either.isRight(decoded)) return Incoming.Valid(decoded.right)
   }
-  const legacy = flask === undefined ? undefined : flaskMigration.rememberedUserId(raw, flask)
+  const legacy = flask === undefined ? undefined : flaskMigration.rememberedUserId(raw, flask, now)
   return legacy === undefined ? invalid : Incoming.Legacy({ userId: legacy })
 }
 

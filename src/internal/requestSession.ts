@@ -49,8 +49,8 @@ const anonymous = Exit.succeed(Option.none<unknown>())
 /** @internal */
 export class RequestSession implements Session.Session, userResolution.Resolver {
   readonly [Session.TypeId]: Session.TypeId = Session.TypeId
-  /** The session was read from a Flask cookie: it has no stamp or client yet. */
-  migrated = false
+  /** The session was read from a Flask cookie: it has no stamp or client of ours yet. */
+  migrated: flaskMigration.Migrated | undefined = undefined
   // Made on first use: a request that never touches its session allocates nothing more than this object.
   private readOf: SingleFlight<SessionJournal, SessionStoreError> | undefined = undefined
   private resolutionOf: SingleFlight<Option.Option<unknown>, Failure> | undefined = undefined
@@ -104,8 +104,8 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     const flask = flaskMigration.sessionOf(loaded, this.config.flask, now)
     if (flask !== undefined) {
       // A Flask session: re-issued as ours on this response.
-      this.migrated = true
-      journal.apply(() => flask, { rotate: true })
+      this.migrated = flask
+      journal.apply(() => flask.data, { rotate: true })
     }
     return loaded.rejected && flask === undefined
       ? Effect.as(Effect.logDebug("effect-login: session cookie rejected"), journal)

@@ -16,6 +16,7 @@ import * as LoginEvents from "../LoginEvents.js"
 import type * as Session from "../Session.js"
 import type { SessionStoreError } from "../SessionStore.js"
 import type * as UserLoader from "../UserLoader.js"
+import * as flaskMigration from "./flaskMigration.js"
 import { andThen } from "./immediate.js"
 import { bindingOf, type Config, stampMatch, stampOf } from "./loginConfig.js"
 import type * as rememberMe from "./rememberMe.js"
@@ -47,8 +48,8 @@ const found = (user: unknown, via: "session" | "remember" | "request"): Exit.Exi
 export interface Resolver {
   readonly config: Config
   readonly request: HttpServerRequest.HttpServerRequest
-  /** The session was read from a Flask cookie: it has no stamp or client yet. */
-  readonly migrated: boolean
+  /** The session was read from a Flask cookie: it has no stamp or client of ours yet. */
+  readonly migrated: flaskMigration.Migrated | undefined
   readonly remember: rememberMe.RememberState
   readonly publish: (event: LoginEvents.LoginEvent) => void
   /** Applies a change that can make the session too large for its cookie. */
@@ -93,28 +94,17 @@ const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcom
   const userId = data?.userId
   if (data === undefined || userId === undefined) return next
   const { config } = r
-  if (r.migrated) {
-    // A migrated Flask login is bound to this client and to the user's stamp now.
-    return andThen(config.loader.load(userId), (user) => {
-      if (Option.isNone(user)) return next
-      journal.apply(sessionData.bound(bindingOf(config, r.request, user.value)))
-      return found(user.value, "session")
-    })
-  }
+  if (r.migrated !== undefined) return fromFlaskSession(r, journal, userId, r.migrated.flaskClient)
   const client = config.client?.(r.request)
   switch (sessionProtection.decide(config.protection, data.client, client)) {
     case "Bind":
       journal.apply(sessionData.bound({ client }))
       break
     case "Stale":
-      if (data.fresh !== false) journal.apply(sessionData.stale)
-      r.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "basic" }))
+      markedStale(r, journal, userId)
       break
     case "End":
-      journal.apply(sessionData.loginEnded(userId))
-      r.remember.clear()
-      r.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "strong" }))
-      return ended
+      return endedByProtection(r, journal, userId)
   }
   return andThen(config.loader.load(userId), (user) => {
     const stamp = Option.isSome(user) ? stampMatch(config, user.value, data.stamp) : "changed"
@@ -128,6 +118,44 @@ const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcom
     // a user created later with the same id would inherit.
     if (journal.data?.userId === userId) journal.apply(sessionData.loginEnded(userId))
     return next
+  })
+}
+
+/** Basic protection: another client, the login is no longer fresh. */
+const markedStale = (r: Resolver, journal: SessionJournal, userId: string): void => {
+  if (journal.data?.fresh !== false) journal.apply(sessionData.stale)
+  r.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "basic" }))
+}
+
+/** Strong protection: another client, the login ends, and the remember cookie with it. */
+const endedByProtection = (r: Resolver, journal: SessionJournal, userId: string): Exit.Exit<Outcome> => {
+  journal.apply(sessionData.loginEnded(userId))
+  r.remember.clear()
+  r.publish(LoginEvents.LoginEvent.SessionProtected({ userId, mode: "strong" }))
+  return ended
+}
+
+/**
+ * A Flask-Login session: protected against the client Flask-Login recorded,
+ * refused once the user's stamp moved on, then bound to this client and stamp.
+ */
+const fromFlaskSession = (
+  r: Resolver,
+  journal: SessionJournal,
+  userId: string,
+  flaskClient: string | undefined
+): Effect.Effect<Outcome, Failure> => {
+  const { config } = r
+  const verdict = flaskMigration.protect(config.protection, flaskClient, r.request)
+  if (verdict === "End") return endedByProtection(r, journal, userId)
+  if (verdict === "Stale") markedStale(r, journal, userId)
+  return andThen(config.loader.load(userId), (user) => {
+    if (Option.isNone(user) || !flaskMigration.stampUnchanged(config.flask!, config.loader.securityStamp?.(user.value))) {
+      journal.apply(sessionData.loginEnded(userId))
+      return next
+    }
+    journal.apply(sessionData.bound(bindingOf(config, r.request, user.value)))
+    return found(user.value, "session")
   })
 }
 
@@ -177,7 +205,10 @@ const restore = (
   const tokenStamp = incoming._tag === "Valid" ? incoming.token.stamp : seriesStamp
   return andThen(config.loader.load(userId), (user) => {
     const match = Option.isSome(user) ? stampMatch(config, user.value, tokenStamp) : "changed"
-    if (Option.isNone(user) || (incoming._tag !== "Legacy" && match === "changed")) {
+    const revoked = incoming._tag === "Legacy"
+      ? Option.isSome(user) && !flaskMigration.stampUnchanged(config.flask!, config.loader.securityStamp?.(user.value))
+      : match === "changed"
+    if (Option.isNone(user) || revoked) {
       r.remember.clear()
       return next
     }

@@ -722,6 +722,65 @@ for (const sessionStore of ["cookie", "memory"] as const) {
             assert.isUndefined(c.cookies.get("remember_token"))
           })))
 
+      // Beyond Flask-Login: Flask's cookies cannot be revoked, so the window they are accepted in closes.
+      const refused = (c: TestClient) =>
+        Effect.gen(function*() {
+          c.cookies.set("session", flask.session_cookie_value)
+          assert.strictEqual(yield* body(c, "/username"), "Anonymous", "the Flask session")
+          c.cookies.delete("session")
+          c.cookies.set("remember_token", flask.remember_token_raw_in_set_cookie)
+          assert.strictEqual(yield* body(c, "/username"), "Anonymous", "the Flask remember cookie")
+        })
+
+      it.effect("after the cut-off date (FLASK_COMPAT_UNTIL), Flask cookies are refused", () =>
+        withServer(
+          { ...env, FLASK_COMPAT_UNTIL: new Date(vectors.frozen_time.epoch * 1000).toISOString() },
+          (c) =>
+            Effect.gen(function*() {
+              yield* atVectorTime
+              yield* refused(c)
+            })
+        ))
+
+      it.effect("once the user logged out everywhere, their Flask cookies are refused", () =>
+        withServer(env, (c) =>
+          Effect.gen(function*() {
+            yield* atVectorTime
+            yield* c.get("/login-notch")
+            assert.strictEqual(yield* body(c, "/logout-everywhere"), "true")
+            yield* refused(c)
+          })))
+
+      it.effect("a Flask session signed in the future is refused", () =>
+        withServer(env, (c) =>
+          Effect.gen(function*() {
+            yield* TestClock.setTime(vectors.frozen_time.epoch * 1000 - 61_000)
+            c.cookies.set("session", flask.session_cookie_value)
+            assert.strictEqual(yield* body(c, "/username"), "Anonymous")
+            yield* TestClock.setTime(vectors.frozen_time.epoch * 1000 - 30_000)
+            c.cookies.set("session", flask.session_cookie_value)
+            assert.strictEqual(yield* body(c, "/username"), "Notch", "within the clocks' skew")
+          })))
+
+      it.effect("strong protection holds a Flask session to the client Flask-Login recorded in it", () =>
+        withServer({ ...env, SESSION_PROTECTION: "strong" }, (c) =>
+          Effect.gen(function*() {
+            yield* atVectorTime
+            const vectorClient = { "user-agent": "vector-agent/1.0", "x-forwarded-for": "127.0.0.1" }
+            c.cookies.set("session", flask.session_cookie_value)
+            const other = yield* c.get("/username", { headers: { "user-agent": "thief/1.0" } })
+            assert.strictEqual(other.body, "Anonymous")
+            c.cookies.set("session", flask.session_cookie_value)
+            const same = yield* c.get("/username", { headers: vectorClient })
+            assert.strictEqual(same.body, "Notch")
+            // Bound to that client now, as a session of ours.
+            assert.strictEqual((yield* c.get("/username", { headers: vectorClient })).body, "Notch")
+            assert.strictEqual(
+              (yield* c.get("/username", { headers: { "user-agent": "thief/1.0" } })).body,
+              "Anonymous"
+            )
+          })))
+
       it.effect("Flask cookies signed with another key, or without FLASK_COMPAT, are refused", () =>
         Effect.gen(function*() {
           for (

@@ -246,7 +246,17 @@ export const ConformanceLive = Layer.unwrapEffect(
       // A Flask app's key may be shorter than the 32 bytes ours must have: this fixture
       // stretches it for its own cookies, and verifies Flask's cookies with it as it is.
       secretKey: flaskCompat ? Redacted.make(Redacted.value(secretKey).padEnd(32, "!")) : secretKey,
-      flaskCompat: flaskCompat ? { secretKey } : undefined,
+      flaskCompat: flaskCompat
+        ? {
+          secretKey,
+          // The migration window: FLASK_COMPAT_UNTIL (an ISO date), else 90 days from start-up.
+          until: yield* Config.date("FLASK_COMPAT_UNTIL").pipe(
+            Config.withDefault(new Date(Date.now() + 90 * 24 * 3600 * 1000))
+          ),
+          // Stamps start at 0: a user who logged out everywhere since has no Flask cookie accepted.
+          stampAtMigration: "0"
+        }
+        : undefined,
       sessionProtection: yield* Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(
         Config.withDefault("off")
       ),

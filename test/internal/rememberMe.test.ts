@@ -32,7 +32,7 @@ describe("rememberMe", () => {
   it("reads a Flask-Login remember cookie only with flaskCompat, as a legacy login", () => {
     const flask = FlaskCompat.encodeRememberCookie("42", secretKey)
     assert.strictEqual(rememberMe.read(cookie(flask), settings(), undefined, 0)._tag, "Invalid")
-    const legacy = rememberMe.read(cookie(flask), settings(), { secretKey }, 0)
+    const legacy = rememberMe.read(cookie(flask), settings(), { secretKey, until: new Date(1_000) }, 0)
     assert.strictEqual(legacy._tag, "Legacy")
     assert.strictEqual(rememberMe.userIdOf(legacy), "42")
   })

@@ -70,7 +70,7 @@ const setup = (options: {
   const resolver: userResolution.Resolver = {
     config,
     request,
-    migrated: false,
+    migrated: undefined,
     remember: new rememberMe.RememberState(request.headers.cookie, remember, undefined),
     publish: (event) => void events.push(event),
     write: (journal, mutation, rotate) => {
