@@ -66,7 +66,11 @@ export interface Session {
   readonly authenticated: Effect.Effect<Option.Option<unknown>, UserLoaderError | SessionStoreError>
   /** Logs `user` in: `false` (and no change) when the user is inactive and the login is not forced. */
   readonly login: (user: unknown, options?: LoginOptions) => Effect.Effect<boolean, SessionTooLarge | SessionStoreError>
-  /** Logs out, keeping the application's data. Harmless when nobody is logged in. */
+  /**
+   * Logs out, keeping the application's data, and ends this browser's remember
+   * token (with a store; a stateless one is only cleared from the browser).
+   * Harmless when nobody is logged in.
+   */
   readonly logout: Effect.Effect<void, SessionStoreError>
   /** Marks the login fresh again, after the user re-entered their password. */
   readonly confirmLogin: Effect.Effect<void, UserLoaderError | SessionStoreError>
@@ -83,11 +87,12 @@ export interface Session {
   readonly takeNext: Effect.Effect<Option.Option<string>, SessionStoreError>
   /** The sessions of the logged-in user (all of them with a store; this one with the cookie). */
   readonly listSessions: Effect.Effect<ReadonlyArray<SessionInfo>, SessionStoreError>
-  /** Ends the user's other sessions (with a store); returns how many. */
+  /** Ends the user's other sessions and remember tokens (with a store); returns how many. */
   readonly logoutOtherDevices: Effect.Effect<number, SessionStoreError>
   /**
-   * Ends every session of the user (with a store) and logs out; returns how
-   * many others ended. With the cookie store, change the user's security stamp.
+   * Ends every session and remember token of the user (with a store) and logs
+   * out; returns how many others ended. With cookie sessions nothing on the
+   * server can be ended: change the user's security stamp.
    */
   readonly logoutEverywhere: Effect.Effect<number, SessionStoreError>
   /**
@@ -216,6 +221,11 @@ export const takeFlashes: Effect.Effect<ReadonlyArray<Flash>, SessionStoreError,
  * Logs the current user out (Flask's `logout_user`). The application's
  * session data stays; logging out an anonymous request changes nothing.
  *
+ * With a store, this browser's remember token ends on the server too: a copy
+ * taken before is dead. With cookie sessions the remember token is stateless:
+ * the browser's cookie is cleared, but a copy keeps working until it expires
+ * or the user's security stamp changes.
+ *
  * @since 0.1.0
  * @category accessors
  */
@@ -286,8 +296,9 @@ export const listSessions: Effect.Effect<ReadonlyArray<SessionInfo>, SessionStor
 )
 
 /**
- * "Log out other devices": ends the user's other sessions (server-side
- * stores), on every instance at their next request. Returns how many.
+ * "Log out other devices": ends the user's other sessions and remember tokens
+ * (server-side stores), on every instance at their next request; this
+ * browser's session and remember token stay. Returns how many ended.
  *
  * @since 0.1.0
  * @category accessors
@@ -298,9 +309,11 @@ export const logoutOtherDevices: Effect.Effect<number, SessionStoreError, Sessio
 )
 
 /**
- * "Log out everywhere": ends every session of the user (server-side stores)
- * and logs this one out. With the cookie store, sessions cannot be deleted:
- * change the user's security stamp instead (`UserLoader.make`).
+ * "Log out everywhere": ends every session and remember token of the user
+ * (server-side stores) and logs this one out. With cookie sessions, nothing
+ * on the server can be deleted: change the user's security stamp too
+ * (`UserLoader.make`), or the other browsers stay logged in (a warning is
+ * logged when the application keeps no stamps).
  *
  * @since 0.1.0
  * @category accessors

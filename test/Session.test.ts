@@ -5,10 +5,10 @@
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { assertNone, assertSome } from "@effect/vitest/utils"
-import { Effect, Exit, Option, Schema } from "effect"
+import { Effect, Exit, Logger, Option, Schema } from "effect"
 import { CurrentUser, LoginManager, Session, UserLoader } from "effect-login"
 import { testClient } from "./utils/client.js"
-import { loginLayer } from "./utils/fixtures.js"
+import { login, loginLayer, username, users } from "./utils/fixtures.js"
 
 const Count = Session.key("count", Schema.NumberFromString)
 const Tags = Session.key("tags", Schema.Array(Schema.String))
@@ -109,4 +109,31 @@ describe("UserLoader.make", () => {
         ? Effect.fail("connection refused")
         : Effect.succeed(id === "nobody" ? Option.none() : Option.some({ email: id }))
     ))))
+})
+
+describe("log out everywhere with cookie sessions", () => {
+  const everywhere = HttpRouter.empty.pipe(
+    HttpRouter.get("/login", Effect.as(login(users.get("1")!), HttpServerResponse.text("ok"))),
+    HttpRouter.get("/everywhere", Effect.map(Session.logoutEverywhere, (n) => HttpServerResponse.text(String(n)))),
+    HttpRouter.get("/username", username),
+    LoginManager.middleware
+  )
+
+  it.effect("without a security stamp it ends no other login, and a warning says so", () => {
+    const warnings: Array<string> = []
+    const logger = Logger.make(({ logLevel, message }) => {
+      if (logLevel._tag === "Warning") warnings.push(String(message))
+    })
+    return Effect.gen(function*() {
+      const [laptop, phone] = [yield* testClient(everywhere), yield* testClient(everywhere)]
+      yield* laptop.get("/login")
+      yield* phone.get("/login")
+      assert.strictEqual((yield* laptop.get("/everywhere")).body, "0")
+      assert.strictEqual((yield* laptop.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* phone.get("/username")).body, "Notch", "nothing could reach the phone")
+      assert.strictEqual(warnings.length, 1)
+      assert.include(warnings[0], "ended no other login")
+      assert.include(warnings[0], "securityStamp")
+    }).pipe(Effect.provide(loginLayer()), Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+  })
 })

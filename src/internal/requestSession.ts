@@ -46,6 +46,10 @@ const currentTime = (fiber: AnyFiber) =>
 
 const anonymous = Exit.succeed(Option.none<unknown>())
 
+const revokesNothing = "effect-login: logoutOtherDevices / logoutEverywhere ended no other login: with cookie " +
+  "sessions, only a change of the user's security stamp does (give UserLoader.make a securityStamp and change " +
+  "it), or use a session store (LoginManager.layerStore)"
+
 /** @internal */
 export class RequestSession implements Session.Session, userResolution.Resolver {
   readonly [Session.TypeId]: Session.TypeId = Session.TypeId
@@ -299,6 +303,10 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     return this.use((journal) => {
       const userId = journal.data?.userId
       if (userId === undefined) return Exit.succeed(0)
+      if (this.config.remember.store === undefined && this.config.loader.securityStamp === undefined) {
+        // Cookie sessions, and no stamp to change: nothing can reach the other browsers. Say so.
+        return Effect.as(Effect.logWarning(revokesNothing), 0)
+      }
       // This browser's remember token is kept with its session; a logout ends both.
       const series = this.remember.seriesKey(journal.at)
       return this.handle.endOthers(userId, series === undefined ? [] : [series])

@@ -55,7 +55,8 @@ const text = (body: string) => HttpServerResponse.text(body)
 const Foo = Session.key("foo", Schema.String)
 const Big = Session.key("big", Schema.String)
 
-const username = Effect.map(CurrentUser, (user) => text(isAuthenticated(user) ? user.name : "Anonymous"))
+/** The current user's name, or "Anonymous". */
+export const username = Effect.map(CurrentUser, (user) => text(isAuthenticated(user) ? user.name : "Anonymous"))
 
 /** The routes; `app` is them behind the login middleware. */
 export const routes = HttpRouter.empty.pipe(
