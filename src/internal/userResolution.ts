@@ -150,7 +150,9 @@ const fromFlaskSession = (
   if (verdict === "End") return endedByProtection(r, journal, userId)
   if (verdict === "Stale") markedStale(r, journal, userId)
   return andThen(config.loader.load(userId), (user) => {
-    if (Option.isNone(user) || !flaskMigration.stampUnchanged(config.flask!, config.loader.securityStamp?.(user.value))) {
+    if (
+      Option.isNone(user) || !flaskMigration.stampUnchanged(config.flask!, config.loader.securityStamp?.(user.value))
+    ) {
       journal.apply(sessionData.loginEnded(userId))
       return next
     }
