@@ -2,14 +2,17 @@
  * Two app servers (examples/redis.ts) on one real Redis, on real sockets:
  * log in on A, use the session on B, log out everywhere on B, refused on A.
  * Then Redis goes away: a typed 503 where the session is needed, the public
- * route keeps serving, and service comes back with Redis.
+ * route keeps serving, and service comes back with Redis. And the index hole
+ * of 0.1.0 (a session only read outlived its user's index) on a 2 s TTL.
  */
-import { HttpServer } from "@effect/platform"
+import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Redacted } from "effect"
+import { LoginManager, RedisStore, Session, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 import { app, LoginLive } from "../examples/redis.js"
+import { testClient } from "./utils/client.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 
 /** Serves one instance on a free port; returns its base URL. */
@@ -46,6 +49,21 @@ const browser = () => {
     })
 }
 
+const ada = { id: "1", name: "Ada" }
+const { CurrentUser, isAuthenticated, layerMemory, login } = UserLoader.make({
+  id: (user: { readonly id: string; readonly name: string }) => user.id
+})
+const shortApp = HttpRouter.empty.pipe(
+  HttpRouter.get("/login", Effect.as(Effect.orDie(login(ada)), HttpServerResponse.text("ok"))),
+  HttpRouter.get(
+    "/me",
+    Effect.map(CurrentUser, (u) => HttpServerResponse.text(isAuthenticated(u) ? u.name : "anonymous"))
+  ),
+  HttpRouter.get("/sessions", Effect.flatMap(Session.listSessions, (sessions) => HttpServerResponse.json(sessions))),
+  HttpRouter.get("/logout-everywhere", Effect.map(Session.logoutEverywhere, (n) => HttpServerResponse.text(String(n)))),
+  LoginManager.middleware
+)
+
 describe("two instances on one Redis", () => {
   if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
 
@@ -67,6 +85,37 @@ describe("two instances on one Redis", () => {
       assert.strictEqual((yield* laptop(`${a}/me`)).status, 401)
       assert.strictEqual((yield* phone(`${a}/me`)).status, 401)
     }).pipe(Effect.scoped), 30_000)
+
+  it.live(
+    "a device that only reads for longer than the idle timeout is still listed and ended everywhere",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* redisServer
+        const client = yield* redis.client()
+        // A 2 s idle timeout, touched every 300 ms: the session outlives its first TTL by being read only.
+        const login = LoginManager.layerStore({
+          secretKey: Redacted.make("redis-short-ttl-test-secret-0123456789"),
+          cookie: { secure: false },
+          expiry: { idleTimeout: "2 seconds", absoluteTimeout: "1 minute", touchInterval: "300 millis" }
+        }).pipe(Layer.provide(RedisStore.layer(client)), Layer.provide(layerMemory([ada])))
+        const context = yield* Layer.build(login)
+        const [reader, admin] = yield* Effect.all([testClient(shortApp), testClient(shortApp)]).pipe(
+          Effect.provide(context)
+        )
+        yield* reader.get("/login")
+        for (let i = 0; i < 8; i++) {
+          yield* Effect.sleep("400 millis")
+          assert.strictEqual((yield* reader.get("/me")).body, "Ada", `read ${i}`)
+        }
+        // 3.2 s later: past the 2 s TTL the index got from the reader's login. Another device now:
+        yield* admin.get("/login")
+        const listed = JSON.parse((yield* admin.get("/sessions")).body) as ReadonlyArray<unknown>
+        assert.strictEqual(listed.length, 2)
+        assert.strictEqual((yield* admin.get("/logout-everywhere")).body, "1")
+        assert.strictEqual((yield* reader.get("/me")).body, "anonymous")
+      }).pipe(Effect.scoped),
+    30_000
+  )
 
   it.live(
     "Redis goes away: 503 where the session is needed, public routes serve, and recovery",
