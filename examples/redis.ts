@@ -38,12 +38,23 @@ export const app = (instance: string) =>
     LoginManager.middleware
   )
 
-/** A Redis client that fails fast (503) while Redis is away, and reconnects when it is back. */
-export const redisClient = (url: string) => {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
-  client.on("error", () => undefined)
-  return client
-}
+/**
+ * A Redis client for the application's lifetime. It fails fast (503) while
+ * Redis is away rather than queue requests, and reconnects by itself. Its
+ * "error" events are observed here (unobserved, ioredis prints each one); the
+ * store logs an outage once when it begins and once when it ends. At shutdown
+ * `disconnect()`, not `quit()`: `quit()` fails when the client never connected,
+ * and that failure would hide the real one.
+ */
+export const redisClient = (url: string) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
+      client.on("error", () => undefined)
+      return client
+    }),
+    (client) => Effect.sync(() => client.disconnect())
+  )
 
 /** The login manager of every instance: sessions in Redis, the same secret. */
 export const LoginLive = (client: RedisStore.RedisClient) =>
@@ -56,10 +67,7 @@ export const LoginLive = (client: RedisStore.RedisClient) =>
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const Instances = Layer.unwrapScoped(Effect.gen(function*() {
     const url = yield* Config.string("REDIS_URL").pipe(Config.withDefault("redis://127.0.0.1:6379"))
-    const client = yield* Effect.acquireRelease(
-      Effect.sync(() => redisClient(url)),
-      (c) => Effect.sync(() => c.disconnect())
-    )
+    const client = yield* redisClient(url)
     const instance = (name: string, port: number) =>
       HttpServer.serve(app(name)).pipe(
         HttpServer.withLogAddress,

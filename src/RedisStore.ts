@@ -27,6 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as storeHealth from "./internal/storeHealth.js"
 import * as SessionStore from "./SessionStore.js"
 
 /**
@@ -37,7 +38,12 @@ import * as SessionStore from "./SessionStore.js"
  */
 export interface RedisClient {
   readonly eval: (script: string, numberOfKeys: number, ...args: Array<string | number>) => Promise<unknown>
+  /** Where the client connects, when it says (ioredis does): named in start-up and outage messages. */
+  readonly options?: { readonly host?: string | undefined; readonly port?: number | undefined } | undefined
 }
+
+const nameOf = (client: RedisClient): string =>
+  client.options?.host === undefined ? "Redis" : `Redis at ${client.options.host}:${client.options.port ?? 6379}`
 
 /**
  * Where the store keeps its keys, and how long a command may take.
@@ -45,7 +51,7 @@ export interface RedisClient {
  * @since 0.1.0
  * @category models
  */
-export interface Options {
+export interface Options extends SessionStore.StartupOptions {
   /** Prefix of every key. Default `"effect-login:"`. */
   readonly prefix?: string | undefined
   /** A command that takes longer fails the request with 503. Default 1 second. */
@@ -145,6 +151,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
   const sessions = `${prefix}s:`
   const users = `${prefix}u:`
   const timeout = options.timeout ?? "1 second"
+  const logged = storeHealth.outageLog(nameOf(client))
   const run = (operation: string, script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
     Effect.tryPromise({
       try: () => client.eval(script, keys.length, ...keys, ...args),
@@ -154,12 +161,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
         duration: timeout,
         onTimeout: () => new SessionStore.SessionStoreError({ operation, cause: "timed out" })
       }),
-      Effect.tapError((error) =>
-        Effect.logError(
-          `effect-login: Redis ${operation} failed:`,
-          error.cause instanceof Error ? error.cause.message : String(error.cause)
-        )
-      ),
+      logged,
       Effect.withSpan(`effect-login/RedisStore.${operation}`, { captureStackTrace: false })
     )
   // Expiry lives in Redis' TTL; the session's `expiresAt` is read back from it.
@@ -215,10 +217,21 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
 }
 
 /**
- * The Redis store as the application's `SessionStore`.
+ * The Redis store as the application's `SessionStore`, built once Redis has
+ * answered (or at once with `startup: "degraded"`): an application never
+ * announces itself and then answers 503 because its client was still connecting.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (client: RedisClient, options?: Options): Layer.Layer<SessionStore.SessionStore> =>
-  Layer.succeed(SessionStore.SessionStore, make(client, options))
+export const layer = (
+  client: RedisClient,
+  options?: Options
+): Layer.Layer<SessionStore.SessionStore, SessionStore.SessionStoreError> =>
+  Layer.effect(
+    SessionStore.SessionStore,
+    Effect.suspend(() => {
+      const store = make(client, options)
+      return Effect.as(storeHealth.awaitReady(nameOf(client), store, options), store)
+    })
+  )

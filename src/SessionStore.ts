@@ -57,7 +57,8 @@ export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
   readonly cause: unknown
 }> implements HttpServerRespondable.Respondable {
   override get message() {
-    return `The session store failed (${this.operation})`
+    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `The session store failed (${this.operation}): ${cause}`
   }
   [HttpServerRespondable.symbol]() {
     return Effect.succeed(HttpServerResponse.text("Service Unavailable", { status: 503 }))
@@ -107,6 +108,56 @@ export interface SessionStore {
 export const SessionStore: Context.Tag<SessionStore, SessionStore> = Context.GenericTag<SessionStore>(
   "effect-login/SessionStore"
 )
+
+/**
+ * Asks `store` for a session that does not exist: it answers when it can serve.
+ *
+ * @since 0.2.0
+ * @category health
+ */
+export const probe = (store: SessionStore): Effect.Effect<void, SessionStoreError> =>
+  Effect.asVoid(store.get("health-check"))
+
+/**
+ * The application's store can serve: for a readiness endpoint.
+ *
+ * ```ts
+ * import { HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { SessionStore } from "effect-login"
+ *
+ * export const ready = HttpRouter.get(
+ *   "/ready",
+ *   SessionStore.healthCheck.pipe(
+ *     Effect.as(HttpServerResponse.text("ready")),
+ *     Effect.catchTag("SessionStoreError", () => HttpServerResponse.text("store unreachable", { status: 503 }))
+ *   )
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category health
+ */
+export const healthCheck: Effect.Effect<void, SessionStoreError, SessionStore> = Effect.flatMap(SessionStore, probe)
+
+/**
+ * How a store that talks to a server starts.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface StartupOptions {
+  /**
+   * `"wait"` (the default): the store's Layer is built once the server has
+   * answered, and fails past `startupTimeout` with what to check, so that an
+   * application never announces itself and then answers 503. `"degraded"`:
+   * built at once; requests that need a session answer 503 until the server
+   * answers, public routes serve meanwhile.
+   */
+  readonly startup?: "wait" | "degraded" | undefined
+  /** How long `"wait"` waits. Default 10 seconds. */
+  readonly startupTimeout?: Duration.DurationInput | undefined
+}
 
 /**
  * An in-memory store: one instance only, bounded (the sessions that expire

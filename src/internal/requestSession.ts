@@ -380,7 +380,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
       // A series that could not be ended or started: say so rather than pretend it was.
       Effect.catchTag("SessionStoreError", (error) =>
         Effect.as(
-          Effect.logError("effect-login: the remember-me token could not be saved", error),
+          Effect.logDebug(`effect-login: the remember-me token could not be saved: ${error.message}`),
           HttpServerResponse.text("Service Unavailable", { status: 503 })
         ))
     )

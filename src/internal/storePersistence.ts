@@ -106,6 +106,8 @@ export const store = (
           if (replayed === undefined || encodeData(replayed) === current.data) return current
           data = replayed
         }
+        // Not an outage (the store answered every time), so the store did not log it: say it here.
+        yield* Effect.logWarning(`effect-login: ${maxAttempts} concurrent writes of one session in a row; not saved`)
         return yield* new SessionStore.SessionStoreError({ operation: "set", cause: "too many concurrent writes" })
       })
 
@@ -191,9 +193,10 @@ export const store = (
             return settings.persistent ? setCookie(response, readId(), written.expiresAt, now) : response
           }).pipe(
             // The store failed after the handler ran: say so rather than pretend the change was kept.
+            // An outage is logged by the store, once; this request's part of it is a detail.
             Effect.catchTag("SessionStoreError", (error) =>
               Effect.as(
-                Effect.logError("effect-login: the session could not be saved", error),
+                Effect.logDebug(`effect-login: the session could not be saved: ${error.message}`),
                 HttpServerResponse.text("Service Unavailable", { status: 503 })
               ))
           )

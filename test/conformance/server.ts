@@ -10,7 +10,7 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import type { ConfigError } from "effect"
-import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schedule, Schema, Stream } from "effect"
+import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
 import {
   freshLoginRequired,
   LoginEvents,
@@ -24,9 +24,9 @@ import {
   SessionStore,
   UserLoader
 } from "effect-login"
-import { Redis } from "ioredis"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
+import { redisClient } from "../../examples/redis.js"
 
 // --- Users -------------------------------------------------------------------
 
@@ -223,13 +223,6 @@ export const ConformanceApp = LoginManager.middleware(routes)
 
 // --- Configuration -------------------------------------------------------------
 
-/** A Redis client that fails fast while Redis is away, rather than queue requests. */
-const redisClient = (url: string) => {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 500 })
-  client.on("error", () => undefined)
-  return client
-}
-
 const optionalString = (name: string) => Config.string(name).pipe(Config.option, Config.map(Option.getOrUndefined))
 const flag = (name: string) => Config.boolean(name).pipe(Config.withDefault(false))
 
@@ -278,20 +271,15 @@ export const ConformanceLive = Layer.unwrapEffect(
     }
     // Sessions in the cookie (the default), or server-side in memory or in Redis (REDIS_URL),
     // and the users' stamps beside them.
-    const storage: Layer.Layer<SessionStore.SessionStore | Stamps, ConfigError.ConfigError> = store === "redis"
+    const storage: Layer.Layer<
+      SessionStore.SessionStore | Stamps,
+      ConfigError.ConfigError | SessionStore.SessionStoreError
+    > = store === "redis"
       ? Layer.unwrapScoped(
-        Effect.acquireRelease(
-          Effect.map(Config.string("REDIS_URL"), redisClient),
-          (client) => Effect.sync(() => client.disconnect())
-        ).pipe(
-          // "listening" only once the store answers (the contract): the client connects first.
-          Effect.tap((client) =>
-            Effect.retry(Effect.tryPromise(() => client.ping()), {
-              schedule: Schedule.spaced("50 millis"),
-              times: 100
-            }).pipe(Effect.orDie)
-          ),
-          Effect.map((client) => Layer.merge(RedisStore.layer(client), Stamps.layerRedis(client)))
+        // "listening" only once the store answers (the contract): RedisStore.layer waits for Redis.
+        Effect.map(
+          Effect.flatMap(Config.string("REDIS_URL"), redisClient),
+          (client) => Layer.merge(RedisStore.layer(client), Stamps.layerRedis(client))
         )
       )
       : Layer.merge(SessionStore.layerMemory(), Stamps.layerMemory)

@@ -38,6 +38,14 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
   const fresh = () => `${name.replace(/\W/g, "")}-${Date.now()}-${n++}`
 
   describe(`SessionStore suite: ${name}`, () => {
+    test("probe: a store that can serve answers it, as healthCheck does", () =>
+      run((store) =>
+        Effect.gen(function*() {
+          yield* SessionStore.probe(store)
+          yield* SessionStore.healthCheck.pipe(Effect.provideService(SessionStore.SessionStore, store))
+        })
+      ))
+
     test("get of an absent session is None", () =>
       run((store) => Effect.map(store.get(fresh()), (found) => assert.isTrue(Option.isNone(found)))))
 

@@ -48,8 +48,8 @@ const kill = (child: ChildProcess) =>
 export interface RedisServer {
   readonly port: number
   readonly url: string
-  /** A client that fails fast while Redis is away (no offline queue). */
-  readonly client: () => Effect.Effect<Redis, never, Scope.Scope>
+  /** A client that fails fast while Redis is away (no offline queue); `connected: false` returns it at once. */
+  readonly client: (options?: { readonly connected?: boolean }) => Effect.Effect<Redis, never, Scope.Scope>
   readonly stop: Effect.Effect<void>
   readonly start: Effect.Effect<void>
 }
@@ -62,7 +62,7 @@ export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effec
   return {
     port,
     url,
-    client: () =>
+    client: (options) =>
       Effect.acquireRelease(
         Effect.sync(() =>
           new Redis(url, {
@@ -75,7 +75,7 @@ export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effec
         ).pipe(
           // Outages are expected in these tests: the store reports them, the client need not print them.
           Effect.tap((redis) => redis.on("error", () => undefined)),
-          Effect.tap((redis) => Effect.promise(() => waitReady(redis)))
+          Effect.tap((redis) => options?.connected === false ? Effect.void : Effect.promise(() => waitReady(redis)))
         ),
         (redis) => Effect.sync(() => redis.disconnect())
       ),
