@@ -110,6 +110,8 @@ export * as SessionCookie from "./SessionCookie.js"
  */
 export * as SessionStore from "./SessionStore.js"
 
+// The SQL store needs @effect/sql, an optional peer dependency: import it from "effect-login/SqlStore".
+
 /**
  * The application's user loader and typed login API.
  *

@@ -1,15 +1,22 @@
 /**
  * Every store of this project passes the SessionStore suite: memory, the
- * KeyValueStore over memory and over the file system, and a real Redis.
+ * KeyValueStore over memory and over the file system, a real Redis, and the
+ * SQL store on a real PostgreSQL and on libSQL (SQLite, embedded).
  */
 import { KeyValueStore } from "@effect/platform"
 import { NodeKeyValueStore } from "@effect/platform-node"
+import type { SqlClient } from "@effect/sql"
+import { LibsqlClient } from "@effect/sql-libsql"
+import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, TestClock } from "effect"
+import { Effect, Exit, Layer, Redacted, Scope, TestClock } from "effect"
 import { RedisStore, SessionStore } from "effect-login"
+import * as SqlStore from "effect-login/SqlStore"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { afterAll, beforeAll } from "vitest"
+import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 import { suite } from "./utils/SessionStoreSuite.js"
 
@@ -40,4 +47,39 @@ if (!redisAvailable) {
     })
   )
   suite("Redis", Layer.fresh(RedisLive), { advance: (millis) => Effect.sleep(millis), live: true })
+}
+
+// The SQL store: its expiry follows the application's Clock, so TestClock drives it on a real database too.
+const sqlStore = <E>(client: Layer.Layer<SqlClient.SqlClient, E>, migrate = true) =>
+  Layer.unwrapEffect(Effect.as(migrate ? SqlStore.migrate() : Effect.void, SqlStore.layer())).pipe(
+    Layer.provide(client),
+    Layer.orDie
+  )
+
+suite(
+  "SQL (libSQL)",
+  sqlStore(
+    LibsqlClient.layer({
+      url: `file:${path.join(fs.mkdtempSync(path.join(os.tmpdir(), "effect-login-sql-")), "s.db")}`
+    })
+  ),
+  { advance }
+)
+
+if (!postgresAvailable) {
+  describe("SessionStore suite: SQL (PostgreSQL)", () => {
+    it("needs PostgreSQL", () => assert.fail(postgresMissing))
+  })
+} else {
+  // One server for the file (a cluster takes a second to start); each test connects anew.
+  const scope = Effect.runSync(Scope.make())
+  let url = ""
+  const client = Layer.suspend(() => PgClient.layer({ url: Redacted.make(url) }))
+  beforeAll(async () => {
+    url = (await Effect.runPromise(Scope.extend(postgresServer, scope))).url
+    // Once: PostgreSQL's CREATE … IF NOT EXISTS is not safe against itself running concurrently.
+    await Effect.runPromise(Effect.provide(SqlStore.migrate(), client))
+  }, 60_000)
+  afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+  suite("SQL (PostgreSQL)", sqlStore(client, false), { advance })
 }
