@@ -1,13 +1,16 @@
 /**
  * The conformance server started exactly as ../shared/CONFORMANCE.md says:
  * a process of its own, on 127.0.0.1, announcing itself and exiting cleanly
- * on SIGTERM.
+ * on SIGTERM; with a store, announcing itself only once it can serve.
  */
 import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { spawn } from "node:child_process"
 import { once } from "node:events"
 import * as path from "node:path"
 import { freePort } from "../utils/freePort.js"
+import { postgresAvailable, postgresMissing, postgresServer } from "../utils/postgres.js"
+import { redisAvailable, redisMissing, redisServer } from "../utils/redis.js"
 
 const root = path.resolve(import.meta.dirname, "../..")
 
@@ -51,4 +54,50 @@ describe("conformance server process", () => {
     assert.strictEqual(signal, null)
     assert.strictEqual(code, 0)
   })
+})
+
+/** Starts the server with `env`, answers its first request the moment it says `listening on`, then stops it. */
+const firstRequest = (env: Record<string, string>, path: string) =>
+  Effect.promise(async () => {
+    const port = await freePort()
+    const child = spawn(process.execPath, ["--import", "tsx", "test/conformance/server.ts"], {
+      cwd: root,
+      env: { ...process.env, ...env, PORT: String(port) },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    const exited = once(child, "exit")
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let stdout = ""
+        child.stdout.on("data", (chunk) => {
+          stdout += chunk
+          if (stdout.includes(`listening on ${port}\n`)) resolve()
+        })
+        child.once("exit", (code) => reject(new Error(`exited with ${code} before listening: ${stdout}`)))
+      })
+      const response = await fetch(`http://127.0.0.1:${port}${path}`)
+      return { status: response.status, body: await response.text() }
+    } finally {
+      child.kill("SIGTERM")
+      await exited
+    }
+  })
+
+describe("conformance server with a store", () => {
+  if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
+  if (!postgresAvailable) it("needs PostgreSQL", () => assert.fail(postgresMissing))
+
+  it.live("with Redis, the first request after `listening on` is served", () =>
+    Effect.gen(function*() {
+      const redis = yield* redisServer
+      const first = yield* firstRequest({ SESSION_STORE: "redis", REDIS_URL: redis.url }, "/login-notch")
+      assert.deepStrictEqual(first, { status: 200, body: "true" })
+    }).pipe(Effect.scoped), 30_000)
+
+  it.live("with PostgreSQL, the first request after `listening on` is served", () =>
+    Effect.gen(function*() {
+      const pg = yield* postgresServer
+      const first = yield* firstRequest({ SESSION_STORE: "postgres", DATABASE_URL: pg.url }, "/login-notch")
+      assert.deepStrictEqual(first, { status: 200, body: "true" })
+    }).pipe(Effect.scoped), 30_000)
 })

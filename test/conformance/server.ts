@@ -9,6 +9,8 @@
  */
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { SqlClient } from "@effect/sql"
+import { PgClient } from "@effect/sql-pg"
 import type { ConfigError } from "effect"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
 import {
@@ -24,6 +26,7 @@ import {
   SessionStore,
   UserLoader
 } from "effect-login"
+import * as SqlStore from "effect-login/SqlStore"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
 import { redisClient } from "../../examples/redis.js"
@@ -61,6 +64,34 @@ class Stamps extends Context.Tag("conformance/Stamps")<Stamps, {
       bump: (userId) => Effect.sync(() => void stamps.set(userId, (stamps.get(userId) ?? 0) + 1))
     }
   })
+
+  static readonly layerSql = Layer.effect(
+    Stamps,
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const failed = (operation: string) => (cause: unknown) => new SessionStore.SessionStoreError({ operation, cause })
+      yield* Effect.mapError(
+        sql`CREATE TABLE IF NOT EXISTS conformance_stamps (user_id TEXT PRIMARY KEY, stamp INTEGER NOT NULL)`,
+        failed("migrate")
+      )
+      return {
+        get: (userId) =>
+          Effect.mapError(
+            Effect.map(
+              sql<{ readonly stamp: number }>`SELECT stamp FROM conformance_stamps WHERE user_id = ${userId}`,
+              (rows) => rows[0]?.stamp ?? 0
+            ),
+            failed("stamp")
+          ),
+        bump: (userId) =>
+          Effect.mapError(
+            sql`INSERT INTO conformance_stamps (user_id, stamp) VALUES (${userId}, 1)
+              ON CONFLICT (user_id) DO UPDATE SET stamp = conformance_stamps.stamp + 1`,
+            failed("bump stamp")
+          ).pipe(Effect.asVoid)
+      }
+    })
+  )
 
   static readonly layerRedis = (client: RedisStore.RedisClient) => {
     // A store that cannot answer is a 503, as for the sessions themselves.
@@ -229,7 +260,9 @@ const flag = (name: string) => Config.boolean(name).pipe(Config.withDefault(fals
 /** Everything but the server, configured as the contract says (from the environment by default). */
 export const ConformanceLive = Layer.unwrapEffect(
   Effect.gen(function*() {
-    const store = yield* Config.literal("cookie", "memory", "redis")("SESSION_STORE").pipe(Config.withDefault("cookie"))
+    const store = yield* Config.literal("cookie", "memory", "redis", "postgres")("SESSION_STORE").pipe(
+      Config.withDefault("cookie")
+    )
     const secure = yield* flag("COOKIE_SECURE")
     const secretKey = yield* Config.redacted("SECRET_KEY").pipe(
       Config.withDefault(Redacted.make("conformance-secret-key-0123456789abcdef"))
@@ -281,6 +314,18 @@ export const ConformanceLive = Layer.unwrapEffect(
           Effect.flatMap(Config.string("REDIS_URL"), redisClient),
           (client) => Layer.merge(RedisStore.layer(client), Stamps.layerRedis(client))
         )
+      )
+      : store === "postgres"
+      ? Layer.unwrapEffect(
+        // Sessions and stamps in one database (DATABASE_URL); the SQL store's table is created first.
+        Effect.map(Config.redacted("DATABASE_URL"), (url) =>
+          Layer.merge(SqlStore.layer(), Stamps.layerSql).pipe(
+            Layer.provide(Layer.effectDiscard(SqlStore.migrate())),
+            Layer.provide(PgClient.layer({ url })),
+            Layer.mapError((cause) =>
+              cause._tag === "SqlError" ? new SessionStore.SessionStoreError({ operation: "connect", cause }) : cause
+            )
+          ))
       )
       : Layer.merge(SessionStore.layerMemory(), Stamps.layerMemory)
     const login = store === "cookie" ? LoginManager.layer(options) : LoginManager.layerStore(options)
