@@ -9,7 +9,7 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Redacted } from "effect"
-import { LoginManager, loginRequired, RedisStore, Session, UserLoader } from "effect-login"
+import { LoginManager, loginRequired, RedisStore, Session, SessionStore, UserLoader } from "effect-login"
 import { Redis } from "ioredis"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
@@ -30,6 +30,14 @@ export const app = (instance: string) =>
     HttpRouter.get(
       "/me",
       Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`${instance}: ${user.name}`)).pipe(loginRequired)
+    ),
+    // For the load balancer: ready when the session store answers.
+    HttpRouter.get(
+      "/ready",
+      SessionStore.healthCheck.pipe(
+        Effect.as(HttpServerResponse.text(`${instance}: ready`)),
+        Effect.catchTag("SessionStoreError", () => HttpServerResponse.text("store unreachable", { status: 503 }))
+      )
     ),
     HttpRouter.post(
       "/logout-everywhere",
@@ -62,7 +70,7 @@ export const LoginLive = (client: RedisStore.RedisClient) =>
     secretKey: Redacted.make("development-only-secret-do-not-use-in-production!"),
     cookie: { secure: false },
     expiry: { idleTimeout: "2 hours", absoluteTimeout: "7 days", touchInterval: "1 minute" }
-  }).pipe(Layer.provide(RedisStore.layer(client)), Layer.provide(layerMemory([ada])))
+  }).pipe(Layer.provideMerge(RedisStore.layer(client)), Layer.provide(layerMemory([ada])))
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const Instances = Layer.unwrapScoped(Effect.gen(function*() {

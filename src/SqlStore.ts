@@ -12,7 +12,7 @@
  * ```ts
  * import { PgClient } from "@effect/sql-pg"
  * import { Layer, Redacted } from "effect"
- * import { SqlStore } from "effect-login"
+ * import * as SqlStore from "effect-login/SqlStore"
  *
  * const Database = PgClient.layer({ url: Redacted.make("postgres://app@127.0.0.1/app") })
  * export const StoreLive = SqlStore.layer().pipe(Layer.provide(Database))

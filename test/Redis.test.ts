@@ -76,6 +76,7 @@ describe("two instances on one Redis", () => {
       const laptop = browser()
       const phone = browser()
 
+      assert.strictEqual((yield* laptop(`${a}/ready`)).body, "A: ready")
       assert.strictEqual((yield* laptop(`${a}/login`, { method: "POST" })).body, "A: logged in")
       assert.strictEqual((yield* laptop(`${b}/me`)).body, "B: Ada")
       yield* phone(`${b}/login`, { method: "POST" })
@@ -136,6 +137,7 @@ describe("two instances on one Redis", () => {
         // Bounded: no hang while Redis is away.
         assert.isBelow(Date.now() - started, 3_000)
         assert.strictEqual((yield* user(`${a}/`)).body, "A: public")
+        assert.strictEqual((yield* user(`${a}/ready`)).status, 503)
 
         yield* redis.start
         // The client reconnects; Redis kept nothing (no persistence), so the user logs in again.
