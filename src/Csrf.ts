@@ -2,13 +2,23 @@
  * Cross-site request forgery protection, on by default: a state-changing
  * request (anything but GET, HEAD, OPTIONS, TRACE) that carries the session or
  * remember cookie must come from this site. The browser says where it comes
- * from: `Origin`, or else `Sec-Fetch-Site`, or else `Referer`. A request with
- * none of them is refused too.
+ * from, checked in the order Go's `http.CrossOriginProtection` uses:
+ * `Sec-Fetch-Site` (`same-origin` or `none`), else `Origin` (this host or a
+ * trusted origin), else `Referer`. A request with none of them is refused
+ * too, unless `allowMissingOrigin` is set for non-browser clients.
  *
- * Requests without those cookies — API clients authenticated by a request
- * loader (API key, bearer) — are not affected. The check runs when a handler
- * first touches the session or the user, so a route opts out by wrapping its
- * handler (outermost) in {@link exempt}.
+ * A login is checked whatever cookies the request carries (login CSRF: a
+ * cross-site form logging the victim into the attacker's account); there, a
+ * request with none of the headers comes from no browser and passes.
+ *
+ * Other requests without those cookies — API clients authenticated by a
+ * request loader (API key, bearer) — are not affected. The check runs when a
+ * handler first touches the session or the user, so a route opts out by
+ * wrapping its handler (outermost) in {@link exempt}.
+ *
+ * Behind a proxy that rewrites `Host`, browsers still send `Sec-Fetch-Site`,
+ * which is checked first; for older browsers list your public origin in
+ * `trustedOrigins`.
  *
  * @since 0.1.0
  */
@@ -30,6 +40,12 @@ export interface Options {
   readonly enabled?: boolean | undefined
   /** Other origins allowed to send state-changing requests, e.g. `https://admin.example.com`. */
   readonly trustedOrigins?: ReadonlyArray<string> | undefined
+  /**
+   * Let through a request with our cookies but no `Sec-Fetch-Site`, `Origin`
+   * or `Referer`: browsers always send one, so only non-browser clients with a
+   * cookie jar need this. Default `false`.
+   */
+  readonly allowMissingOrigin?: boolean | undefined
 }
 
 /**
@@ -76,39 +92,47 @@ const originOf = (url: string): string | undefined => {
 /**
  * Checks where a request comes from: `Right` when it is this site (the
  * request's own host) or a trusted origin, `Left` with the reason otherwise.
- * With `secure` (cookies sent over HTTPS only), an `http:` origin is not this
- * site.
+ * `Sec-Fetch-Site` first, then `Origin`, then `Referer`; with none of them,
+ * `allowMissing` decides. With `secure` (cookies sent over HTTPS only), an
+ * `http:` origin is not this site.
  *
  * @since 0.1.0
  * @category checks
  */
 export const verifyOrigin = (
   request: HttpServerRequest.HttpServerRequest,
-  options: { readonly trustedOrigins: ReadonlyArray<string>; readonly secure: boolean }
+  options: {
+    readonly trustedOrigins: ReadonlyArray<string>
+    readonly secure: boolean
+    readonly allowMissing?: boolean | undefined
+  }
 ): Either.Either<void, string> => {
+  const origin = request.headers.origin
+  const trusted = origin !== undefined && options.trustedOrigins.includes(originOf(origin) ?? "")
+  const fetchSite = request.headers["sec-fetch-site"]
+  if (fetchSite !== undefined) {
+    return fetchSite === "same-origin" || fetchSite === "none" || trusted
+      ? Either.void
+      : Either.left(`Sec-Fetch-Site is ${JSON.stringify(fetchSite)}`)
+  }
   // The request's own host, as the platform reads it (the Host header).
   const host = Option.match(HttpServerRequest.toURL(request), { onNone: () => undefined, onSome: (url) => url.host })
-  const sameSite = (origin: string | undefined) => {
-    if (origin === undefined) return false
-    if (options.trustedOrigins.includes(origin)) return true
-    const url = new URL(origin)
+  const sameSite = (candidate: string | undefined) => {
+    if (candidate === undefined) return false
+    if (options.trustedOrigins.includes(candidate)) return true
+    const url = new URL(candidate)
     return host !== undefined && url.host === host && (!options.secure || url.protocol === "https:")
   }
-  const origin = request.headers.origin
   if (origin !== undefined) {
     return sameSite(origin === "null" ? undefined : originOf(origin))
       ? Either.void
       : Either.left(`the Origin ${JSON.stringify(origin)} is not this site`)
   }
-  const fetchSite = request.headers["sec-fetch-site"]
-  if (fetchSite !== undefined) {
-    return fetchSite === "same-origin" || fetchSite === "none"
-      ? Either.void
-      : Either.left(`Sec-Fetch-Site is ${JSON.stringify(fetchSite)}`)
-  }
   const referer = request.headers.referer
   if (referer !== undefined) {
     return sameSite(originOf(referer)) ? Either.void : Either.left("the Referer is not this site")
   }
-  return Either.left("the request has no Origin, Sec-Fetch-Site or Referer")
+  return options.allowMissing === true
+    ? Either.void
+    : Either.left("the request has no Origin, Sec-Fetch-Site or Referer")
 }

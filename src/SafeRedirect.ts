@@ -45,14 +45,20 @@ export const isSafeNext = (value: string): boolean => {
   }
 }
 
+// What a header value may not hold as is: anything outside printable ASCII (the control characters
+// are refused before this). Node refuses such a `Location`, which would be a 500 after the login was saved.
+const notHeaderSafe = /[^\x21-\x7e]+/gu
+
 /**
- * `value` when it is a safe `next` (see {@link isSafeNext}), else `fallback`.
+ * `value` when it is a safe `next` (see {@link isSafeNext}), else `fallback`;
+ * non-ASCII characters and spaces percent-encoded (`/佐藤` → `/%E4%BD%90%E8%97%A4`),
+ * so that it can always be sent as a `Location`.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const safeNext = (value: string | null | undefined, fallback = "/"): string =>
-  typeof value === "string" && isSafeNext(value) ? value : fallback
+  typeof value === "string" && isSafeNext(value) ? value.replace(notHeaderSafe, encodeURIComponent) : fallback
 
 /**
  * The URL of a login view with `next` added, keeping the view's own query

@@ -15,6 +15,7 @@ const app = HttpRouter.empty.pipe(
   HttpRouter.get("/logout", Effect.as(Session.logout, HttpServerResponse.text("logged out"))),
   HttpRouter.post("/callback", Effect.as(Session.logout, HttpServerResponse.text("callback")).pipe(Csrf.exempt)),
   HttpRouter.post("/public", Effect.succeed(HttpServerResponse.text("no session used"))),
+  HttpRouter.post("/login", Effect.as(login(users.get("1")!), HttpServerResponse.text("ok"))),
   LoginManager.middleware
 )
 
@@ -55,8 +56,8 @@ describe("CSRF protection", () => {
           [{ "sec-fetch-site": "same-site" }, `Sec-Fetch-Site is "same-site"`],
           [{ referer: "https://evil.example/page" }, "the Referer is not this site"],
           [{}, "the request has no Origin, Sec-Fetch-Site or Referer"],
-          // The Origin wins over a same-origin Sec-Fetch-Site.
-          [{ origin: "https://evil.example", "sec-fetch-site": "same-origin" }, "is not this site"]
+          // Sec-Fetch-Site comes first (Go's order): a browser's cross-site says so, whatever Origin claims.
+          [{ origin: "http://localhost", "sec-fetch-site": "cross-site" }, `Sec-Fetch-Site is "cross-site"`]
         ] as const
       ) {
         const response = yield* postLogout(headers)
@@ -143,4 +144,38 @@ describe("Csrf.verifyOrigin", () => {
     for (const method of ["POST", "PUT", "PATCH", "DELETE", "post"]) assert.isTrue(Csrf.isStateChanging(method))
     for (const method of ["GET", "HEAD", "OPTIONS", "TRACE"]) assert.isFalse(Csrf.isStateChanging(method))
   })
+
+  it.scoped("login CSRF: a cross-site login is refused although the request carries no cookie of ours", () =>
+    Effect.gen(function*() {
+      const events = yield* LoginEvents.subscribe
+      for (
+        const headers of [
+          { origin: "https://evil.example" },
+          { "sec-fetch-site": "cross-site", origin: "https://evil.example" },
+          { referer: "https://evil.example/form" }
+        ]
+      ) {
+        const victim = yield* testClient(app)
+        const response = yield* victim.request("/login", { method: "POST", headers })
+        assert.strictEqual(response.status, 403, JSON.stringify(headers))
+        assert.deepStrictEqual(response.setCookies, [], "no session for the attacker's account")
+      }
+      const refused = Chunk.toReadonlyArray(yield* Queue.takeAll(events)).filter(
+        LoginEvents.LoginEvent.$is("CsrfRejected")
+      )
+      assert.strictEqual(refused.length, 3)
+      // The same site logs in; so does a client that is no browser (none of the headers).
+      for (const headers of [{ "sec-fetch-site": "same-origin" }, { origin: "http://localhost" }, {}]) {
+        const user = yield* testClient(app)
+        const response = yield* user.request("/login", { method: "POST", headers })
+        assert.strictEqual(response.body, "ok", JSON.stringify(headers))
+        assert.isDefined(user.cookies.get("session"))
+      }
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("allowMissingOrigin lets a non-browser client with our cookies through", () =>
+    Effect.gen(function*() {
+      const response = yield* postLogout({})
+      assert.strictEqual(response.body, "logged out")
+    }).pipe(Effect.provide(loginLayer({ csrf: { allowMissingOrigin: true } }))))
 })

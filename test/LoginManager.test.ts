@@ -44,6 +44,34 @@ describe("LoginManager.layer", () => {
       const name = yield* build(LoginManager.layer({ secretKey, cookie: { name: "bad name;" } }))
       assert.match(name.message, /Invalid session cookie options: InvalidName/)
     }))
+
+  it.effect("refuses login and refresh views that cannot be redirected to, naming the setting", () =>
+    Effect.gen(function*() {
+      const secretKey = Redacted.make("k".repeat(32))
+      for (const view of ["http://", "login", "//evil.example/login", "javascript:alert(1)", "ftp://example.com/"]) {
+        const error = yield* build(LoginManager.layer({ secretKey, loginView: view }))
+        assert.include(error.message, `Invalid loginView (LOGIN_VIEW) ${JSON.stringify(view)}`)
+      }
+      const refresh = yield* build(LoginManager.layer({ secretKey, refreshView: "http://" }))
+      assert.include(refresh.message, "Invalid refreshView (REFRESH_VIEW)")
+      for (const view of ["/login", "/login?lang=fr", "https://auth.example.com/login"]) {
+        yield* Layer.build(withUsers(LoginManager.layer({ secretKey, loginView: view }))).pipe(Effect.scoped)
+      }
+    }))
+
+  it.effect("refuses a trusted origin that is not an origin, naming the setting", () =>
+    Effect.gen(function*() {
+      const secretKey = Redacted.make("k".repeat(32))
+      for (const entry of ["not a url", "admin.example.com", "https://admin.example.com/path", "ftp://x.example"]) {
+        const error = yield* build(LoginManager.layer({ secretKey, csrf: { trustedOrigins: [entry] } }))
+        assert.include(
+          error.message,
+          `Invalid csrf.trustedOrigins (CSRF_TRUSTED_ORIGINS) entry ${JSON.stringify(entry)}`
+        )
+      }
+      yield* Layer.build(withUsers(LoginManager.layer({ secretKey, csrf: { trustedOrigins: ["https://a.example/"] } })))
+        .pipe(Effect.scoped)
+    }))
 })
 
 describe("LoginManager.layerConfig", () => {

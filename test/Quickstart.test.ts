@@ -64,6 +64,17 @@ describe("quickstart over a real socket", () => {
       assert.strictEqual((yield* get("/protected")).res.status, 302)
     }).pipe(Effect.provide(ServerLive)))
 
+  it.scoped("a next with non-ASCII characters redirects, percent-encoded, rather than answer 500", () =>
+    Effect.gen(function*() {
+      const { postForm } = yield* browser
+      const ok = yield* postForm(`/login?next=${encodeURIComponent("/佐藤?q=é")}`, {
+        username: "testuser",
+        password: "testpass"
+      })
+      assert.strictEqual(ok.res.status, 303)
+      assert.strictEqual(ok.res.headers.location, "/%E4%BD%90%E8%97%A4?q=%C3%A9")
+    }).pipe(Effect.provide(ServerLive)))
+
   it.scoped("remember me: still logged in after the browser drops the session cookie", () =>
     Effect.gen(function*() {
       const { get, jar, postForm } = yield* browser

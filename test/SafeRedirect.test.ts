@@ -60,6 +60,13 @@ describe("SafeRedirect.safeNext", () => {
     })
   }
 
+  it("percent-encodes what a Location header cannot hold: non-ASCII and spaces, once", () => {
+    assert.strictEqual(SafeRedirect.safeNext("/佐藤"), "/%E4%BD%90%E8%97%A4")
+    assert.strictEqual(SafeRedirect.safeNext("/a b?q=é#ü"), "/a%20b?q=%C3%A9#%C3%BC")
+    assert.strictEqual(SafeRedirect.safeNext("/%E4%BD%90?x=%20"), "/%E4%BD%90?x=%20", "already encoded: unchanged")
+    assert.strictEqual(SafeRedirect.safeNext("/😀"), "/%F0%9F%98%80", "a whole code point")
+  })
+
   it("falls back to the given fallback, and handles a missing value", () => {
     assert.strictEqual(SafeRedirect.safeNext("//evil.com", "/home"), "/home")
     assert.strictEqual(SafeRedirect.safeNext(undefined), "/")

@@ -1,7 +1,8 @@
 /**
  * Cross-site request forgery: a state-changing request that carries this
  * library's cookies must come from this site. Checked before the session is
- * first used; a request without our cookies has no session to abuse.
+ * first used; a request without our cookies has no session to abuse, but a
+ * login it makes is checked too (login CSRF).
  *
  * @internal
  */
@@ -17,6 +18,8 @@ export interface Settings {
   readonly secure: boolean
   /** The cookies whose presence makes the check due: the session and the remember cookie. */
   readonly cookieNames: ReadonlyArray<string>
+  /** Requests with our cookies and none of the headers pass (non-browser clients). */
+  readonly allowMissing: boolean
 }
 
 /**
@@ -32,9 +35,31 @@ export const check = (
   isExempt: () => boolean
 ): string | undefined => {
   if (settings === undefined || !Csrf.isStateChanging(request.method)) return undefined
-  const header = request.headers.cookie
-  if (!settings.cookieNames.some((name) => cookieHeader.readCookie(header, name) !== undefined)) return undefined
+  if (!carriesOurCookies(request, settings)) return undefined
   if (isExempt()) return undefined
-  const verdict = Csrf.verifyOrigin(request, settings)
+  const verdict = Csrf.verifyOrigin(request, { ...settings, allowMissing: settings.allowMissing })
+  return Either.isLeft(verdict) ? verdict.left : undefined
+}
+
+const carriesOurCookies = (request: HttpServerRequest.HttpServerRequest, settings: Settings): boolean => {
+  const header = request.headers.cookie
+  return settings.cookieNames.some((name) => cookieHeader.readCookie(header, name) !== undefined)
+}
+
+/**
+ * The reason to refuse a login made by `request`, whatever cookies it
+ * carries (login CSRF). A request with our cookies was checked when its
+ * session was read; one without, from no browser (none of the headers), passes.
+ *
+ * @internal
+ */
+export const checkLogin = (
+  request: HttpServerRequest.HttpServerRequest,
+  settings: Settings | undefined,
+  isExempt: () => boolean
+): string | undefined => {
+  if (settings === undefined || !Csrf.isStateChanging(request.method)) return undefined
+  if (carriesOurCookies(request, settings) || isExempt()) return undefined
+  const verdict = Csrf.verifyOrigin(request, { ...settings, allowMissing: true })
   return Either.isLeft(verdict) ? verdict.left : undefined
 }

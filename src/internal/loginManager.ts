@@ -44,6 +44,32 @@ const checkSecret = (name: string, secret: Redacted.Redacted): string | undefine
     : undefined
 }
 
+// `URL.parse` is younger than Node 20.0.
+const parseUrl = (text: string): URL | null => {
+  try {
+    return new URL(text)
+  } catch {
+    return null
+  }
+}
+
+/** Why a login or refresh view cannot be redirected to: a path on this site, or an http(s) URL. */
+const viewProblem = (view: string): string | undefined => {
+  if (view.startsWith("/") && !view.startsWith("//")) return undefined
+  const url = parseUrl(view)
+  if (url === null || !(url.protocol === "http:" || url.protocol === "https:") || url.host === "") {
+    return "use a path on this site (\"/login\") or an absolute http(s) URL (\"https://auth.example.com/login\")"
+  }
+  return undefined
+}
+
+/** The origin of an http(s) URL that is nothing but an origin; `undefined` otherwise. */
+const originOf = (entry: string): string | undefined => {
+  const url = parseUrl(entry)
+  if (url === null || !(url.protocol === "http:" || url.protocol === "https:") || url.host === "") return undefined
+  return url.pathname === "/" && url.search === "" && url.hash === "" ? url.origin : undefined
+}
+
 /** @internal */
 export const make = (
   options: LoginManager.Options,
@@ -57,6 +83,28 @@ export const make = (
       ...(options.previousSecretKeys ?? []).map((key, i) => checkSecret(`previous secret key #${i + 1}`, key))
     ].find((message) => message !== undefined)
     if (problem !== undefined) return yield* new LoginManager.LoginConfigError({ message: problem })
+    // Every setting that is read per request is checked now: a bad one fails the start-up, naming it.
+    const views = [["loginView (LOGIN_VIEW)", options.loginView], ["refreshView (REFRESH_VIEW)", options.refreshView]]
+    for (const [name, view] of views) {
+      const reason = view === undefined ? undefined : viewProblem(view)
+      if (reason !== undefined) {
+        return yield* new LoginManager.LoginConfigError({
+          message: `Invalid ${name} ${JSON.stringify(view)}: ${reason}`
+        })
+      }
+    }
+    const trustedOrigins: Array<string> = []
+    for (const entry of options.csrf?.trustedOrigins ?? []) {
+      const origin = originOf(entry)
+      if (origin === undefined) {
+        return yield* new LoginManager.LoginConfigError({
+          message: `Invalid csrf.trustedOrigins (CSRF_TRUSTED_ORIGINS) entry ${
+            JSON.stringify(entry)
+          }: an origin is an http(s) scheme and host, like "https://admin.example.com"`
+        })
+      }
+      trustedOrigins.push(origin)
+    }
 
     const maxAge = Duration.decode(options.maxAge ?? "14 days")
     const cookie = options.cookie ?? {}
@@ -157,9 +205,10 @@ export const make = (
       },
       flask: options.flaskCompat,
       csrf: options.csrf?.enabled === false ? undefined : {
-        trustedOrigins: (options.csrf?.trustedOrigins ?? []).map((origin) => new URL(origin).origin),
+        trustedOrigins,
         secure: cookieOptions.secure === true,
-        cookieNames: [cookieName, rememberName]
+        cookieNames: [cookieName, rememberName],
+        allowMissing: options.csrf?.allowMissingOrigin === true
       }
     }
     // Keyed by the request's source (the Node request), which survives `request.modify` by
@@ -244,7 +293,8 @@ export const defaultConfig: Config.Config<LoginManager.Options> = Config.all({
   }),
   csrf: Config.all({
     enabled: Config.boolean("CSRF_ENABLED").pipe(Config.withDefault(true)),
-    trustedOrigins: Config.array(Config.string(), "CSRF_TRUSTED_ORIGINS").pipe(Config.withDefault([]))
+    trustedOrigins: Config.array(Config.string(), "CSRF_TRUSTED_ORIGINS").pipe(Config.withDefault([])),
+    allowMissingOrigin: Config.boolean("CSRF_ALLOW_MISSING_ORIGIN").pipe(Config.withDefault(false))
   })
 })
 

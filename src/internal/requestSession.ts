@@ -90,11 +90,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   private state(fiber: AnyFiber): Effect.Effect<SessionJournal, SessionStoreError> {
     return (this.readOf ??= new SingleFlight()).runNow(() => {
       const reason = csrfGuard.check(this.request, this.config.csrf, () => fiber.getFiberRef(Csrf.currentExempt))
-      if (reason !== undefined) {
-        this.publish(LoginEvents.LoginEvent.CsrfRejected({ reason }))
-        // The platform's "respond with this" defect: a refusal, not a failure to log.
-        return Effect.die(refusal.csrfRejected(this.request, reason))
-      }
+      if (reason !== undefined) return this.refuseCrossSite(reason)
       const now = currentTime(fiber)
       const { load, loadSync } = this.handle
       return loadSync !== undefined
@@ -114,6 +110,12 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     return loaded.rejected && flask === undefined
       ? Effect.as(Effect.logDebug("effect-login: session cookie rejected"), journal)
       : Exit.succeed(journal)
+  }
+
+  private refuseCrossSite(reason: string): Effect.Effect<never> {
+    this.publish(LoginEvents.LoginEvent.CsrfRejected({ reason }))
+    // The platform's "respond with this" defect: a refusal, not a failure to log.
+    return Effect.die(refusal.csrfRejected(this.request, reason))
   }
 
   /** Runs `f` over the session, read first if it is not yet. */
@@ -177,6 +179,8 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     const { loader, remember } = this.config
     if (options?.force !== true && !loader.isActive(user)) return Exit.succeed(false)
     return this.use((journal, fiber) => {
+      const refused = csrfGuard.checkLogin(this.request, this.config.csrf, () => fiber.getFiberRef(Csrf.currentExempt))
+      if (refused !== undefined) return this.refuseCrossSite(refused)
       const userId = loader.id(user)
       const now = currentTime(fiber)
       const login = sessionData.loggedIn(userId, options?.fresh ?? true, bindingOf(this.config, this.request, user))
