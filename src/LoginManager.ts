@@ -16,7 +16,7 @@ import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
 import * as internal from "./internal/loginManager.js"
@@ -288,14 +288,21 @@ export const layerStore = (
   internal.layer(makeStore(options))
 
 /**
- * Identifies the client for session protection: a hash of its IP and
- * User-Agent (neither is kept in the clear in the cookie).
+ * Identifies the client for session protection: an HMAC, keyed by a key
+ * derived from the secret, of its IP and User-Agent (neither is kept in the
+ * clear in the cookie, nor can be recovered from it offline).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const clientIdentifier = (request: HttpServerRequest.HttpServerRequest, trustedProxies = 0): string =>
-  sessionProtection.clientIdentifier(trustedProxies)(request)
+export const clientIdentifier = (
+  request: HttpServerRequest.HttpServerRequest,
+  options: { readonly secretKey: Redacted.Redacted; readonly trustedProxies?: number | undefined }
+): string =>
+  sessionProtection.clientIdentifier(
+    options.trustedProxies ?? 0,
+    sessionProtection.clientKey(Redacted.value(options.secretKey))
+  )(request)
 
 /**
  * The Layer an application provides once (its `LoginLive`): the login manager

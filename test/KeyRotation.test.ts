@@ -92,6 +92,30 @@ describe("key rotation with security stamps", () => {
       assert.isTrue(Option.isSome(Option.fromNullable(retired.cookies.get("session"))))
     }))
 
+  it.effect("strong session protection: the same client stays logged in across a rotation", () =>
+    Effect.gen(function*() {
+      const strong =
+        (keys: { secretKey: Redacted.Redacted; previousSecretKeys?: Array<Redacted.Redacted> }) =>
+        (cookies: Map<string, string>) =>
+          Effect.map(
+            testClient(app).pipe(
+              Effect.provide(LoginManager.layer({ ...keys, sessionProtection: "strong", cookie: { secure: false } })),
+              Effect.provide(layerMemory([notch]))
+            ),
+            (client) => {
+              for (const [name, value] of cookies) client.cookies.set(name, value)
+              return client
+            }
+          )
+      const old = yield* strong({ secretKey: oldSecretKey })(new Map())
+      yield* old.get("/login")
+      assert.strictEqual((yield* old.get("/username")).body, "Notch")
+      const rotating = yield* strong({ secretKey, previousSecretKeys: [oldSecretKey] })(old.cookies)
+      assert.strictEqual((yield* rotating.get("/username")).body, "Notch", "bound under the old key: still this client")
+      const retired = yield* strong({ secretKey })(rotating.cookies)
+      assert.strictEqual((yield* retired.get("/username")).body, "Notch", "bound again under the new key")
+    }))
+
   it.effect("a changed stamp is refused under every key", () =>
     Effect.gen(function*() {
       const old = yield* before(new Map())

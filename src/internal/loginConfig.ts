@@ -24,8 +24,10 @@ export interface Config {
   readonly events: PubSub.PubSub<LoginEvents.LoginEvent>
   readonly remember: rememberMe.Settings
   readonly protection: sessionProtection.Mode
-  /** Identifies the client (IP and User-Agent, hashed); `undefined` when protection is off. */
+  /** Identifies the client (IP and User-Agent, keyed hash); `undefined` when protection is off. */
   readonly client: ((request: HttpServerRequest.HttpServerRequest) => string) | undefined
+  /** The same under the previous secrets, asked only when the current one does not match. */
+  readonly previousClients: ((request: HttpServerRequest.HttpServerRequest) => ReadonlyArray<string>) | undefined
   /**
    * Hashes a security stamp with a key of its own, so that the session never
    * holds the stamp itself: under the current secret, then each previous one.

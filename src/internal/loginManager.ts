@@ -163,6 +163,10 @@ export const make = (
       message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
 
     const settings = { name: cookieName, options: cookieOptions }
+    // Under every key too: a key rotation must not make every client look like another one.
+    const clients = [options.secretKey, ...(options.previousSecretKeys ?? [])].map((key) =>
+      sessionProtection.clientIdentifier(trustedProxies, sessionProtection.clientKey(Redacted.value(key)))
+    )
     const stampHashes = memoize(
       1024,
       256,
@@ -190,7 +194,10 @@ export const make = (
         store: server?.store
       },
       protection,
-      client: protection === "off" ? undefined : sessionProtection.clientIdentifier(trustedProxies),
+      client: protection === "off" ? undefined : clients[0],
+      previousClients: protection === "off" || clients.length === 1
+        ? undefined
+        : (request) => clients.slice(1).map((identify) => identify(request)),
       stampHashes,
       freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
       refusal: {

@@ -53,15 +53,26 @@ export const stampHolds = (current: string | undefined, stored: string | undefin
 const cacheSize = 10_000
 
 /**
- * Identifies clients by a hash of their IP and User-Agent, reading the IP
- * `trustedProxies` entries from the right of `X-Forwarded-For`.
+ * Identifies clients by an HMAC of their IP and User-Agent under `key`, so
+ * that the IP cannot be recovered offline from a signed cookie; the IP is
+ * read `trustedProxies` entries from the right of `X-Forwarded-For`.
  *
  * @internal
  */
-export const clientIdentifier = (trustedProxies: number): (request: HttpServerRequest.HttpServerRequest) => string => {
-  const hash = memoize(cacheSize, 512, (client) => crypto.sha256(client).subarray(0, 16).toString("base64url"))
+export const clientIdentifier = (
+  trustedProxies: number,
+  key: Buffer
+): (request: HttpServerRequest.HttpServerRequest) => string => {
+  const hash = memoize(cacheSize, 512, (client) => crypto.hmacSha256(key, client).subarray(0, 16).toString("base64url"))
   return (request) => hash(`${clientIp(request, trustedProxies)}|${request.headers["user-agent"] ?? ""}`)
 }
+
+/**
+ * The key of the client identifier, derived from a secret for that purpose only.
+ *
+ * @internal
+ */
+export const clientKey = (secret: string): Buffer => crypto.deriveKey(secret, "client-identifier/hmac-sha256")
 
 const clientIp = (request: HttpServerRequest.HttpServerRequest, trustedProxies: number): string => {
   const ip = Option.getOrElse(request.remoteAddress, () => "")

@@ -96,7 +96,12 @@ const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcom
   const { config } = r
   if (r.migrated !== undefined) return fromFlaskSession(r, journal, userId, r.migrated.flaskClient)
   const client = config.client?.(r.request)
-  switch (sessionProtection.decide(config.protection, data.client, client)) {
+  let verdict = sessionProtection.decide(config.protection, data.client, client)
+  // Bound under a previous secret: the same client, bound again under the current one.
+  if ((verdict === "Stale" || verdict === "End") && config.previousClients?.(r.request).includes(data.client!)) {
+    verdict = "Bind"
+  }
+  switch (verdict) {
     case "Bind":
       journal.apply(sessionData.bound({ client }))
       break

@@ -23,7 +23,7 @@ describe("sessionProtection", () => {
   })
 
   it("identifies a client the same way every time (cached), and tells clients apart", () => {
-    const identify = sessionProtection.clientIdentifier(0)
+    const identify = sessionProtection.clientIdentifier(0, sessionProtection.clientKey("k"))
     const request = (ua: string) =>
       HttpServerRequest.fromWeb(new Request("http://localhost/", { headers: { "user-agent": ua } }))
     assert.strictEqual(identify(request("a")), identify(request("a")))
@@ -34,7 +34,7 @@ describe("sessionProtection", () => {
   })
 
   it("with fewer X-Forwarded-For hops than trusted proxies, the peer's address counts, not the client's writing", () => {
-    const identify = sessionProtection.clientIdentifier(2)
+    const identify = sessionProtection.clientIdentifier(2, sessionProtection.clientKey("k"))
     const request = (xff: string | undefined, remoteAddress: string) =>
       HttpServerRequest.fromWeb(
         new Request("http://localhost/", {
