@@ -253,6 +253,11 @@ export const make = (
  */
 export interface StoreOptions extends Options {
   readonly expiry?: SessionStore.ExpiryOptions | undefined
+  /**
+   * A write that would make a stored session larger than this fails with
+   * `SessionTooLarge`, as a cookie over 4 KB does. Default 16,384 bytes.
+   */
+  readonly maxSessionBytes?: number | undefined
 }
 
 /**
@@ -271,7 +276,7 @@ export const makeStore = (
     const policy = SessionStore.expiryPolicy(options.expiry)
     return Either.isLeft(policy)
       ? new LoginConfigError({ message: `Invalid session expiry: ${policy.left}` })
-      : internal.make(options, { store, policy: policy.right })
+      : internal.make(options, { store, policy: policy.right, maxBytes: options.maxSessionBytes ?? 16_384 })
   })
 
 /**

@@ -134,8 +134,10 @@ export interface SessionInfo {
 export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session>("effect-login/Session")
 
 /**
- * A write would make the session cookie larger than browsers accept (4096
- * bytes). The write is refused, so the cookie is never silently dropped.
+ * A write would make the session larger than it may be: a cookie larger than
+ * browsers accept (4096 bytes), or a stored session over the store's
+ * `maxSessionBytes`. The write is refused, so the cookie is never silently
+ * dropped and no session grows without bound.
  *
  * @since 0.1.0
  * @category errors
@@ -145,8 +147,8 @@ export class SessionTooLarge extends Schema.TaggedError<SessionTooLarge>("effect
   { bytes: Schema.Number, limit: Schema.Number }
 ) {
   override get message() {
-    return `The session cookie would be ${this.bytes} bytes, over the ${this.limit} bytes browsers accept; ` +
-      `keep large data out of the session`
+    return `The session would be ${this.bytes} bytes, over its limit of ${this.limit} bytes (a cookie: what browsers ` +
+      `accept; a store: maxSessionBytes); keep large data out of the session`
   }
 }
 

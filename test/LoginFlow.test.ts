@@ -439,7 +439,7 @@ describe("session data", () => {
       const before = session(client.cookies)
       const response = yield* client.get("/set-big/4000")
       assert.strictEqual(response.status, 500)
-      assert.match(response.body, /over the 4096 bytes browsers accept/)
+      assert.match(response.body, /over its limit of 4096 bytes/)
       assert.deepStrictEqual(response.setCookies, [])
       assert.strictEqual(session(client.cookies), before)
       assert.strictEqual((yield* client.get("/username")).body, "Notch")

@@ -285,6 +285,26 @@ describe.sequential("server-side sessions", () => {
       )
     ))
 
+  it.effect("a stored session is capped in bytes (maxSessionBytes): a typed error, and the old session stays", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1")
+      assert.strictEqual((yield* client.get("/set-big/4000")).body, "ok", "a store holds more than a cookie")
+      const response = yield* client.get("/set-big/9000")
+      assert.strictEqual(response.status, 500)
+      assert.match(response.body, /over its limit of 8000 bytes/)
+      const [stored] = yield* sessionsOf("1")
+      assert.isBelow(stored!.session.data.length, 8000)
+      assert.strictEqual((yield* client.get("/username")).body, "Notch")
+    }).pipe(Effect.provide(storeLayer({ maxSessionBytes: 8000 }))))
+
+  it.effect("flashes pile up no more: the same message once, however many anonymous hits", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      for (let i = 0; i < 50; i++) yield* client.get("/flash/again")
+      assert.deepStrictEqual(JSON.parse((yield* client.get("/flashes")).body), [["info", "again"]])
+    }).pipe(Effect.provide(storeLayer())))
+
   it.effect("two session cookies in one request: anonymous, and the store is not asked", () =>
     Effect.gen(function*() {
       const client = yield* testClient(storeApp)

@@ -65,7 +65,7 @@ describe("Session.key", () => {
   it("SessionTooLarge says how large and what to do", () => {
     const error = new Session.SessionTooLarge({ bytes: 5000, limit: 4096 })
     assert.strictEqual(error._tag, "SessionTooLarge")
-    assert.match(error.message, /would be 5000 bytes, over the 4096 bytes browsers accept/)
+    assert.match(error.message, /would be 5000 bytes, over its limit of 4096 bytes/)
   })
 })
 

@@ -73,7 +73,13 @@ const originOf = (entry: string): string | undefined => {
 /** @internal */
 export const make = (
   options: LoginManager.Options,
-  server: { readonly store: SessionStore.SessionStore; readonly policy: SessionStore.ExpiryPolicy } | undefined
+  server:
+    | {
+      readonly store: SessionStore.SessionStore
+      readonly policy: SessionStore.ExpiryPolicy
+      readonly maxBytes: number
+    }
+    | undefined
 ): Effect.Effect<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
   Effect.gen(function*() {
     const loader = yield* UserLoader
@@ -179,7 +185,7 @@ export const make = (
           SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge })
         )
         : storePersistence.store(
-          { ...settings, persistent: cookie.persistent === true },
+          { ...settings, persistent: cookie.persistent === true, maxBytes: server.maxBytes },
           server.store,
           server.policy
         ),

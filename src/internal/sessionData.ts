@@ -155,10 +155,19 @@ export const withFlash = (
 ): Mutation =>
 (data, now) => ({
   ...(data ?? { id: newId() }),
-  ...(flash === undefined ? {} : { flashes: [...(data?.flashes ?? []), flash] }),
+  ...(flash === undefined ? {} : { flashes: flashesWith(data?.flashes ?? [], flash) }),
   ...(next === undefined ? {} : { next }),
   issuedAt: now
 })
+
+/** Pending flashes are few: a page shows a handful. Past this, the oldest give way. */
+export const maxFlashes = 16
+
+// The same message twice is shown once (a reloaded protected page flashes "please log in" again and again).
+const flashesWith = (flashes: ReadonlyArray<SessionCookie.Flash>, flash: SessionCookie.Flash) =>
+  flashes.some(([category, message]) => category === flash[0] && message === flash[1])
+    ? flashes
+    : [...flashes, flash].slice(-maxFlashes)
 
 /** @internal */
 export const withoutFlashes: Mutation = (data) => {

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type * as Session from "../Session.js"
+import * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
 import * as SessionStore from "../SessionStore.js"
 import { BoundedCache } from "./boundedCache.js"
@@ -56,7 +56,7 @@ const maxAttempts = 5
  * @internal
  */
 export const store = (
-  settings: CookieSettings & { readonly persistent: boolean },
+  settings: CookieSettings & { readonly persistent: boolean; readonly maxBytes: number },
   sessions: SessionStore.SessionStore,
   policy: SessionStore.ExpiryPolicy
 ): Persistence => ({
@@ -141,7 +141,11 @@ export const store = (
           return { data: data.value, raw, presented: true, rejected: false, stale: false }
         })
       },
-      check: () => undefined,
+      check: (next) => {
+        // Measured as the store keeps it; the encoding is not kept, as most writes are far below the cap.
+        const bytes = Buffer.byteLength(encodeData(next))
+        return bytes > settings.maxBytes ? new Session.SessionTooLarge({ bytes, limit: settings.maxBytes }) : undefined
+      },
       sessionsOf: (userId, _, rememberKey) =>
         Effect.map(sessions.listByUser(userId), (found) =>
           found.map(({ key: other, session }): Session.SessionInfo => {

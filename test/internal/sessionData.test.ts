@@ -97,6 +97,18 @@ describe("sessionData", () => {
     assert.isFalse("next" in sessionData.withoutNext(withNext, now)!)
   })
 
+  it("flashes: the same message once, and at most maxFlashes, the oldest giving way", () => {
+    let data = sessionData.withFlash(["message", "Please log in."])(undefined, now)
+    for (let i = 0; i < 1_000; i++) data = sessionData.withFlash(["message", "Please log in."])(data, now)
+    assert.deepStrictEqual(data!.flashes, [["message", "Please log in."]])
+    data = sessionData.withFlash(["error", "Please log in."])(data, now)
+    assert.strictEqual(data!.flashes!.length, 2, "another category is another message")
+    for (let i = 0; i < 100; i++) data = sessionData.withFlash(["info", `n${i}`])(data, now)
+    assert.strictEqual(data!.flashes!.length, sessionData.maxFlashes)
+    assert.deepStrictEqual(data!.flashes!.at(-1), ["info", "n99"])
+    assert.deepStrictEqual(data!.flashes![0], ["info", `n${100 - sessionData.maxFlashes}`])
+  })
+
   it("isEmpty: nothing worth a cookie", () => {
     assert.isTrue(sessionData.isEmpty({ id: "a", issuedAt: 1 }))
     assert.isTrue(sessionData.isEmpty({ id: "a", data: {}, flashes: [], issuedAt: 1 }))
