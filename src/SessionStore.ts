@@ -160,8 +160,10 @@ export interface StartupOptions {
 }
 
 /**
- * An in-memory store: one instance only, bounded (the sessions that expire
- * first are dropped past `maxSessions`), expiry driven by `Clock`.
+ * An in-memory store: one instance only, bounded (past `maxSessions` the
+ * oldest session is dropped, in constant time), expiry driven by `Clock`.
+ * Only logins and remember tokens are stored: a session without a login lives
+ * in its cookie.
  *
  * @since 0.1.0
  * @category constructors
@@ -201,10 +203,8 @@ export const makeMemory = (options: { readonly maxSessions?: number | undefined 
           byUser.set(session.userId, keys.add(key))
         }
         if (sessions.size > maxSessions) {
-          // Bounded: drop the session closest to expiring.
-          let oldest: [string, number] | undefined
-          for (const [k, s] of sessions) if (oldest === undefined || s.expiresAt < oldest[1]) oldest = [k, s.expiresAt]
-          remove(oldest![0])
+          // Bounded, in constant time: the oldest session goes (a Map keeps the order of creation).
+          remove(sessions.keys().next().value!)
         }
         return true
       }),

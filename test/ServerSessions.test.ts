@@ -37,10 +37,19 @@ const storeApp = HttpRouter.empty.pipe(
   LoginManager.middleware
 )
 
-const storeLayer = (options: Partial<LoginManager.StoreOptions> = {}) =>
+const storeLayer = (options: Partial<LoginManager.StoreOptions> = {}, store = SessionStore.makeMemory()) =>
   withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false }, ...options })).pipe(
-    Layer.provideMerge(SessionStore.layerMemory())
+    Layer.provideMerge(Layer.succeed(SessionStore.SessionStore, store))
   )
+
+/** A memory store that counts what is written to it. */
+const memory = ((inner: SessionStore.SessionStore): SessionStore.SessionStore => ({
+  ...inner,
+  set: (key, session, expected) =>
+    session.userId === undefined && !key.startsWith("remember.")
+      ? Effect.die(`an anonymous session was written to the store (${key})`)
+      : inner.set(key, session, expected)
+}))(SessionStore.makeMemory())
 
 const sessionsOf = (userId: string) => Effect.flatMap(SessionStore.SessionStore, (store) => store.listByUser(userId))
 
@@ -62,16 +71,17 @@ describe.sequential("server-side sessions", () => {
   it.effect("login rotates the id and deletes the old session; logout deletes the session", () =>
     Effect.gen(function*() {
       const client = yield* testClient(storeApp)
+      yield* client.get("/login/2")
+      const previousId = client.cookies.get("session")!
       yield* client.get("/set-foo/before")
-      const anonymousId = client.cookies.get("session")!
       yield* client.get("/login/1")
       const loggedInId = client.cookies.get("session")!
-      assert.notStrictEqual(loggedInId, anonymousId)
+      assert.notStrictEqual(loggedInId, previousId)
       // The old id is dead: presenting it (from another jar) gives nothing.
       const attacker = yield* testClient(storeApp)
-      const replay = yield* attacker.get("/get-foo", { headers: { cookie: `session=${anonymousId}` } })
+      const replay = yield* attacker.get("/get-foo", { headers: { cookie: `session=${previousId}` } })
       assert.strictEqual(replay.body, "")
-      assert.strictEqual((yield* client.get("/get-foo")).body, "before")
+      assert.deepStrictEqual(yield* sessionsOf("2"), [])
 
       yield* client.get("/logout")
       assert.strictEqual((yield* sessionsOf("1")).length, 0)
@@ -80,6 +90,33 @@ describe.sequential("server-side sessions", () => {
         "Anonymous"
       )
     }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("a session without a login never reaches the store: it lives in a signed cookie", () =>
+    Effect.gen(function*() {
+      const store = yield* SessionStore.SessionStore
+      const visitors = yield* Effect.all(Array.from({ length: 50 }, () => testClient(storeApp)))
+      for (const visitor of visitors) {
+        yield* visitor.get("/flash/hello")
+        yield* visitor.get("/set-foo/cart")
+      }
+      const one = visitors[0]!
+      assert.notMatch(one.cookies.get("session")!, /^[\w-]{43}$/, "not a store id")
+      assert.strictEqual((yield* one.get("/get-foo")).body, "cart")
+      assert.deepStrictEqual(JSON.parse((yield* one.get("/flashes")).body), [["info", "hello"]])
+      // A tampered anonymous cookie is nothing.
+      const tampered = yield* testClient(storeApp)
+      tampered.cookies.set("session", one.cookies.get("session")!.slice(0, -2) + "AA")
+      assert.strictEqual((yield* tampered.get("/get-foo")).body, "")
+      // The login carries the anonymous data into a store session; the logout takes it back out.
+      yield* one.get("/login/1")
+      assert.match(one.cookies.get("session")!, /^[\w-]{43}$/)
+      assert.strictEqual((yield* one.get("/get-foo")).body, "cart")
+      assert.strictEqual((yield* store.listByUser("1")).length, 1)
+      yield* one.get("/logout")
+      assert.deepStrictEqual(yield* store.listByUser("1"), [])
+      assert.strictEqual((yield* one.get("/get-foo")).body, "cart", "the application's data stays, as Flask's")
+      assert.notMatch(one.cookies.get("session")!, /^[\w-]{43}$/)
+    }).pipe(Effect.provide(storeLayer({}, memory))))
 
   it.effect("idle timeout: a session unused for that long ends", () =>
     Effect.gen(function*() {
@@ -316,15 +353,24 @@ describe.sequential("server-side sessions", () => {
       assert.isTrue(response.setCookies.some((line) => line.startsWith("session=;")))
     }).pipe(Effect.provide(storeLayer())))
 
-  it.effect("the memory store keeps at most maxSessions, dropping the one closest to expiring", () =>
+  it.effect("the memory store keeps at most maxSessions, dropping the oldest, in constant time", () =>
     Effect.gen(function*() {
       const store = SessionStore.makeMemory({ maxSessions: 2 })
-      const session = (expiresAt: number) => ({ data: "{}", version: 0, createdAt: 0, expiresAt })
-      yield* store.set("soon", session(1_000), undefined)
+      const session = (expiresAt: number, version = 0) => ({ data: "{}", version, createdAt: 0, expiresAt })
+      yield* store.set("oldest", session(9_000), undefined)
       yield* store.set("later", session(3_000), undefined)
+      // An update keeps a session's place.
+      yield* store.set("oldest", session(9_000, 1), 0)
       yield* store.set("latest", session(5_000), undefined)
-      assertNone(yield* store.get("soon"))
+      assertNone(yield* store.get("oldest"))
       assert.isTrue(Option.isSome(yield* store.get("later")))
       assert.isTrue(Option.isSome(yield* store.get("latest")))
+      // 100,000 sessions over a cap of 1,000: each insertion stays cheap.
+      const big = SessionStore.makeMemory({ maxSessions: 1_000 })
+      const started = performance.now()
+      for (let i = 0; i < 100_000; i++) yield* big.set(`k${i}`, session(10_000 + i), undefined)
+      assert.isBelow(performance.now() - started, 5_000)
+      assertNone(yield* big.get("k98999"))
+      assert.isTrue(Option.isSome(yield* big.get("k99000")))
     }))
 })

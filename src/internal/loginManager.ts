@@ -185,7 +185,16 @@ export const make = (
           SessionCookie.make({ ...secrets, encrypt: options.encrypt, maxAge })
         )
         : storePersistence.store(
-          { ...settings, persistent: cookie.persistent === true, maxBytes: server.maxBytes },
+          {
+            ...settings,
+            persistent: cookie.persistent === true,
+            maxBytes: server.maxBytes,
+            anonymous: SessionCookie.make({
+              ...secrets,
+              purpose: "anonymous-session",
+              maxAge: Duration.millis(server.policy.idle)
+            })
+          },
           server.store,
           server.policy
         ),

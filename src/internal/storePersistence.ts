@@ -1,12 +1,16 @@
 /**
  * Server-side sessions: the session in a `SessionStore`, a 256-bit random id
- * in the cookie, and only the id's SHA-256 in the store.
+ * in the cookie, and only the id's SHA-256 in the store. A session without a
+ * login (a flash, a `next`, a cart before login) never reaches the store: it
+ * lives in a small signed cookie of the same name, so that anonymous traffic
+ * cannot fill the store.
  *
  * @internal
  */
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -56,7 +60,12 @@ const maxAttempts = 5
  * @internal
  */
 export const store = (
-  settings: CookieSettings & { readonly persistent: boolean; readonly maxBytes: number },
+  settings: CookieSettings & {
+    readonly persistent: boolean
+    readonly maxBytes: number
+    /** Signs the cookie of a session without a login (its own purpose: no other cookie verifies as one). */
+    readonly anonymous: SessionCookie.Codec
+  },
   sessions: SessionStore.SessionStore,
   policy: SessionStore.ExpiryPolicy
 ): Persistence => ({
@@ -118,14 +127,17 @@ export const store = (
         if (raw === undefined) {
           return Effect.succeed({ data: undefined, raw, presented: false, rejected: false, stale: false })
         }
-        if (raw === cookieHeader.duplicate || !wellFormedId.test(raw)) {
-          return Effect.succeed({
-            data: undefined,
-            raw: raw === cookieHeader.duplicate ? undefined : raw,
-            presented: true,
-            rejected: true,
-            stale: false
-          })
+        if (raw === cookieHeader.duplicate) {
+          return Effect.succeed({ data: undefined, raw: undefined, presented: true, rejected: true, stale: false })
+        }
+        if (!wellFormedId.test(raw)) {
+          // Not an id: a session without a login, in its signed cookie, or nothing of ours.
+          const decoded = settings.anonymous.decode(raw, now)
+          return Effect.succeed(
+            Either.isRight(decoded) && decoded.right.session.userId === undefined
+              ? { data: decoded.right.session, raw, presented: true, rejected: false, stale: decoded.right.stale }
+              : { data: undefined, raw, presented: true, rejected: true, stale: false }
+          )
         }
         const hashed = keyOf(raw)
         return Effect.map(sessions.get(hashed), (found): Loaded => {
@@ -142,6 +154,13 @@ export const store = (
         })
       },
       check: (next) => {
+        if (next.userId === undefined) {
+          // Kept in a cookie: the cookie's limit.
+          const bytes = settings.name.length + 1 + settings.anonymous.encode(next).length
+          return bytes > SessionCookie.maxCookieBytes
+            ? new Session.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes })
+            : undefined
+        }
         // Measured as the store keeps it; the encoding is not kept, as most writes are far below the cap.
         const bytes = Buffer.byteLength(encodeData(next))
         return bytes > settings.maxBytes ? new Session.SessionTooLarge({ bytes, limit: settings.maxBytes }) : undefined
@@ -173,6 +192,19 @@ export const store = (
               return settings.persistent ? setCookie(response, readId(), touchTo, now) : response
             }
             const keep = change.data !== undefined && !isEmpty(change.data)
+            if (keep && change.data!.userId === undefined) {
+              // No login: out of the store (a logout, a revoked login), into its signed cookie.
+              if (key !== undefined) yield* sessions.delete(key)
+              return HttpServerResponse.unsafeSetCookie(
+                response,
+                settings.name,
+                settings.anonymous.encode(change.data!),
+                {
+                  ...settings.options,
+                  maxAge: settings.persistent ? Duration.millis(policy.idle) : undefined
+                }
+              )
+            }
             if (change.rotate || key === undefined) {
               // Session fixation: a new identity, and the old one deleted.
               if (key !== undefined) yield* sessions.delete(key)
