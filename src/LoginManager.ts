@@ -108,7 +108,10 @@ export interface CookieOptions {
 export interface RememberOptions {
   /** Default `"remember_token"`. */
   readonly name?: string | undefined
-  /** Default 365 days; `login(user, { remember: true, duration })` overrides it per login. */
+  /**
+   * Default 30 days (OWASP ASVS 3.3: a bounded lifetime; Flask-Login's is 365 days);
+   * `login(user, { remember: true, duration })` overrides it per login.
+   */
   readonly duration?: Duration.DurationInput | undefined
   /** Default `"/"`. */
   readonly path?: string | undefined

@@ -51,7 +51,7 @@ describe("server-side remember tokens", () => {
       const login = yield* laptop.get("/login/1?remember=1")
       const issued = laptop.cookies.get("remember_token")!
       assert.match(issued, /^[\w-]{22}\.[\w-]{43}$/)
-      assert.match(login.setCookies.find((line) => line.startsWith("remember_token="))!, /; Max-Age=31536000;/)
+      assert.match(login.setCookies.find((line) => line.startsWith("remember_token="))!, /; Max-Age=2592000;/)
 
       yield* TestClock.adjust("10 days")
       yield* closeBrowser(laptop)
@@ -60,7 +60,7 @@ describe("server-side remember tokens", () => {
       const rotated = laptop.cookies.get("remember_token")!
       assert.notStrictEqual(rotated, issued)
       assert.strictEqual(rotated.split(".")[0], issued.split(".")[0], "the same series")
-      assert.match(restored.setCookies.find((line) => line.startsWith("remember_token="))!, /; Max-Age=30672000;/)
+      assert.match(restored.setCookies.find((line) => line.startsWith("remember_token="))!, /; Max-Age=1728000;/)
       assert.strictEqual(yield* Effect.map(laptop.get("/is-remembered"), (r) => r.body), "true")
     }).pipe(Effect.provide(storeLayer())))
 
@@ -165,7 +165,7 @@ describe("server-side remember tokens", () => {
       assert.strictEqual(listed.length, 4)
       assert.deepStrictEqual(
         remembered.map((info) => [info.userAgent, info.current, info.expiresAt! - info.createdAt]).sort(),
-        [["Laptop/1.0", true, 31_536_000_000], ["Phone/2.0", false, 31_536_000_000]]
+        [["Laptop/1.0", true, 2_592_000_000], ["Phone/2.0", false, 2_592_000_000]]
       )
       assert.deepStrictEqual(listed.filter((info) => info.current).map((info) => info.kind).sort(), [
         "remember",

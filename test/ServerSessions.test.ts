@@ -33,6 +33,7 @@ const storeApp = HttpRouter.empty.pipe(
   ),
   HttpRouter.get("/bar", Effect.map(Bar.get, (bar) => HttpServerResponse.text(Option.getOrElse(bar, () => "")))),
   HttpRouter.get("/login-steve", Effect.as(login(users.get("2")!), HttpServerResponse.text("true"))),
+  HttpRouter.get("/confirm-login", Effect.as(Session.confirmLogin, HttpServerResponse.text("confirmed"))),
   HttpRouter.concat(routes),
   LoginManager.middleware
 )
@@ -89,6 +90,23 @@ describe.sequential("server-side sessions", () => {
         (yield* client.get("/username", { headers: { cookie: `session=${loggedInId}` } })).body,
         "Anonymous"
       )
+    }).pipe(Effect.provide(storeLayer())))
+
+  it.effect("confirmLogin (re-authentication) gives the session a new id, and the old one is dead", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(storeApp)
+      yield* client.get("/login/1?fresh=0")
+      yield* client.get("/set-foo/kept")
+      const before = client.cookies.get("session")!
+      assert.strictEqual((yield* client.get("/confirm-login")).body, "confirmed")
+      const after = client.cookies.get("session")!
+      assert.notStrictEqual(after, before)
+      assert.strictEqual((yield* client.get("/is-fresh")).body, "true")
+      assert.strictEqual((yield* client.get("/get-foo")).body, "kept")
+      const attacker = yield* testClient(storeApp)
+      attacker.cookies.set("session", before)
+      assert.strictEqual((yield* attacker.get("/username")).body, "Anonymous")
+      assert.strictEqual((yield* sessionsOf("1")).length, 1)
     }).pipe(Effect.provide(storeLayer())))
 
   it.effect("a session without a login never reaches the store: it lives in a signed cookie", () =>

@@ -203,7 +203,7 @@ export const make = (
       remember: {
         name: rememberName,
         options: rememberOptions,
-        durationMillis: Duration.toMillis(remember.duration ?? "365 days"),
+        durationMillis: Duration.toMillis(remember.duration ?? "30 days"),
         refreshEachRequest: remember.refreshEachRequest ?? false,
         codec: RememberCookie.make(secrets),
         store: server?.store
@@ -306,7 +306,7 @@ export const defaultConfig: Config.Config<LoginManager.Options> = Config.all({
   }),
   remember: Config.all({
     name: Config.string("REMEMBER_COOKIE_NAME").pipe(Config.withDefault("remember_token")),
-    duration: Config.duration("REMEMBER_COOKIE_DURATION").pipe(Config.withDefault(Duration.days(365))),
+    duration: Config.duration("REMEMBER_COOKIE_DURATION").pipe(Config.withDefault(Duration.days(30))),
     path: Config.string("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
     domain: optional(Config.string("REMEMBER_COOKIE_DOMAIN")),
     secure: optional(Config.boolean("REMEMBER_COOKIE_SECURE")),

@@ -223,7 +223,8 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
           const userId = journal.data?.userId
           if (userId !== undefined && Option.isSome(user)) {
             const binding = bindingOf(this.config, this.request, user.value)
-            journal.apply(sessionData.confirmed(currentTime(fiber), binding))
+            // Re-authentication is a new session identity, as a login is (OWASP ASVS 3.2.1).
+            journal.apply(sessionData.confirmed(currentTime(fiber), binding), { rotate: true })
           }
           this.publish(LoginEvents.LoginEvent.LoginConfirmed({ userId }))
           return Exit.void
