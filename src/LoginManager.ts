@@ -261,6 +261,12 @@ export interface StoreOptions extends Options {
    * `SessionTooLarge`, as a cookie over 4 KB does. Default 16,384 bytes.
    */
   readonly maxSessionBytes?: number | undefined
+  /**
+   * How many sessions and remember tokens one user may have: a login past it
+   * ends the oldest, so that no user's sessions grow without bound and
+   * "log out everywhere" stays quick. Default 100.
+   */
+  readonly maxSessionsPerUser?: number | undefined
 }
 
 /**
@@ -279,7 +285,12 @@ export const makeStore = (
     const policy = SessionStore.expiryPolicy(options.expiry)
     return Either.isLeft(policy)
       ? new LoginConfigError({ message: `Invalid session expiry: ${policy.left}` })
-      : internal.make(options, { store, policy: policy.right, maxBytes: options.maxSessionBytes ?? 16_384 })
+      : internal.make(options, {
+        store,
+        policy: policy.right,
+        maxBytes: options.maxSessionBytes ?? 16_384,
+        maxPerUser: options.maxSessionsPerUser ?? 100
+      })
   })
 
 /**

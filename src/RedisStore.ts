@@ -107,19 +107,23 @@ if ok and type(decoded.userId) == 'string' then
 end
 return 1`
 
-// KEYS[1] index; ARGV: session key prefix, then the members to keep
+// KEYS[1] index; ARGV: session key prefix, cursor, batch size, then the members to keep; returns
+// [next cursor, deleted]. One batch per call, so that revoking a huge index never blocks Redis for long.
 const deleteByUserScript = `
 local keep = {}
-for i = 2, #ARGV do keep[ARGV[i]] = true end
-local members = redis.call('SMEMBERS', KEYS[1])
+for i = 4, #ARGV do keep[ARGV[i]] = true end
+local scan = redis.call('SSCAN', KEYS[1], ARGV[2], 'COUNT', ARGV[3])
 local count = 0
-for _, member in ipairs(members) do
+for _, member in ipairs(scan[2]) do
   if not keep[member] then
-    count = count + redis.call('DEL', ARGV[1] .. member)
+    count = count + redis.call('UNLINK', ARGV[1] .. member)
     redis.call('SREM', KEYS[1], member)
   end
 end
-return count`
+return { scan[1], count }`
+
+/** Index members per call of the revocation script. */
+const revocationBatch = 500
 
 // KEYS[1] index; ARGV: session key prefix; returns [member, value, pttl, ...], dropping dead members
 const listScript = `
@@ -208,11 +212,23 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
             return out
           })
       ),
-    deleteByUser: (userId, except) =>
-      Effect.map(
-        run("deleteByUser", deleteByUserScript, [users + userId], [sessions, ...(except ?? [])]),
-        (count) => Number(count)
-      )
+    deleteByUser: (userId, except) => {
+      const batch = (cursor: string, total: number): Effect.Effect<number, SessionStore.SessionStoreError> =>
+        Effect.flatMap(
+          run("deleteByUser", deleteByUserScript, [users + userId], [
+            sessions,
+            cursor,
+            revocationBatch,
+            ...(except ?? [])
+          ]),
+          (reply) => {
+            const [next, count] = Array.isArray(reply) ? reply : ["0", 0]
+            const sum = total + Number(count)
+            return String(next) === "0" ? Effect.succeed(sum) : batch(String(next), sum)
+          }
+        )
+      return batch("0", 0)
+    }
   }
 }
 

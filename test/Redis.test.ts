@@ -8,7 +8,7 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Duration, Effect, Fiber, Layer, Redacted } from "effect"
 import { LoginManager, RedisStore, Session, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 import { app, LoginLive } from "../examples/redis.js"
@@ -116,6 +116,43 @@ describe("two instances on one Redis", () => {
         assert.strictEqual((yield* reader.get("/me")).body, "anonymous")
       }).pipe(Effect.scoped),
     30_000
+  )
+
+  it.live(
+    "revoking 100,000 sessions of one user never blocks Redis for more than 10 ms at a time",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* redisServer
+        const client = yield* redis.client()
+        const store = RedisStore.make(client, { timeout: "5 seconds" })
+        // 100,000 sessions of one user (written by a script: setting them one by one takes a while).
+        yield* Effect.promise(() =>
+          client.eval(
+            `for i = 1, 100000 do
+             redis.call('SET', 'effect-login:s:k' .. i, '{"data":"{}","userId":"flood","version":0,"createdAt":0,"expiresAt":0}', 'PX', 600000)
+             redis.call('SADD', 'effect-login:u:flood', 'k' .. i)
+           end`,
+            0
+          )
+        )
+        yield* Effect.promise(() => client.call("CONFIG", "SET", "slowlog-log-slower-than", "10000"))
+        yield* Effect.promise(() => client.call("SLOWLOG", "RESET"))
+        // Another user's requests meanwhile: each answered quickly.
+        const other = yield* Effect.fork(
+          Effect.forEach(Array.from({ length: 50 }), () =>
+            Effect.zipRight(Effect.sleep("5 millis"), Effect.timed(store.get("other"))))
+        )
+        const ended = yield* store.deleteByUser("flood", ["k1"])
+        const latencies = (yield* Fiber.join(other)).map(([duration]) =>
+          Duration.toMillis(duration)
+        )
+        assert.strictEqual(ended, 99_999)
+        assert.deepStrictEqual((yield* store.listByUser("flood")).map((entry) => entry.key), ["k1"])
+        const slow = (yield* Effect.promise(() => client.call("SLOWLOG", "GET", "10"))) as ReadonlyArray<unknown>
+        assert.deepStrictEqual(slow, [], "no command took 10 ms or more")
+        assert.isBelow(Math.max(...latencies), 250)
+      }).pipe(Effect.scoped),
+    60_000
   )
 
   it.live(

@@ -92,6 +92,20 @@ describe.sequential("server-side sessions", () => {
       )
     }).pipe(Effect.provide(storeLayer())))
 
+  it.effect("a user has at most maxSessionsPerUser sessions: a login past it ends the oldest", () =>
+    Effect.gen(function*() {
+      const devices = yield* Effect.all(Array.from({ length: 5 }, () => testClient(storeApp)))
+      for (const device of devices) {
+        yield* device.get("/login/1")
+        yield* TestClock.adjust("1 second")
+      }
+      assert.strictEqual((yield* sessionsOf("1")).length, 3)
+      const names = yield* Effect.forEach(devices, (device) => Effect.map(device.get("/username"), (r) => r.body))
+      assert.deepStrictEqual(names, ["Anonymous", "Anonymous", "Notch", "Notch", "Notch"])
+      const invalid = yield* Layer.build(storeLayer({ maxSessionsPerUser: 0 })).pipe(Effect.scoped, Effect.flip)
+      assert.include(String(invalid), "Invalid maxSessionsPerUser 0")
+    }).pipe(Effect.provide(storeLayer({ maxSessionsPerUser: 3 }))))
+
   it.effect("confirmLogin (re-authentication) gives the session a new id, and the old one is dead", () =>
     Effect.gen(function*() {
       const client = yield* testClient(storeApp)

@@ -78,6 +78,7 @@ export const make = (
       readonly store: SessionStore.SessionStore
       readonly policy: SessionStore.ExpiryPolicy
       readonly maxBytes: number
+      readonly maxPerUser: number
     }
     | undefined
 ): Effect.Effect<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
@@ -90,6 +91,13 @@ export const make = (
     ].find((message) => message !== undefined)
     if (problem !== undefined) return yield* new LoginManager.LoginConfigError({ message: problem })
     // Every setting that is read per request is checked now: a bad one fails the start-up, naming it.
+    if (server !== undefined) {
+      for (const [name, value] of [["maxSessionBytes", server.maxBytes], ["maxSessionsPerUser", server.maxPerUser]]) {
+        if (!(Number.isInteger(value) && (value as number) > 0)) {
+          return yield* new LoginManager.LoginConfigError({ message: `Invalid ${name} ${value}: a positive integer` })
+        }
+      }
+    }
     const views = [["loginView (LOGIN_VIEW)", options.loginView], ["refreshView (REFRESH_VIEW)", options.refreshView]]
     for (const [name, view] of views) {
       const reason = view === undefined ? undefined : viewProblem(view)
@@ -189,6 +197,7 @@ export const make = (
             ...settings,
             persistent: cookie.persistent === true,
             maxBytes: server.maxBytes,
+            maxPerUser: server.maxPerUser,
             anonymous: SessionCookie.make({
               ...secrets,
               purpose: "anonymous-session",

@@ -63,6 +63,8 @@ export const store = (
   settings: CookieSettings & {
     readonly persistent: boolean
     readonly maxBytes: number
+    /** Sessions and remember tokens a user may have; a login past it ends the oldest. */
+    readonly maxPerUser: number
     /** Signs the cookie of a session without a login (its own purpose: no other cookie verifies as one). */
     readonly anonymous: SessionCookie.Codec
   },
@@ -118,6 +120,18 @@ export const store = (
         // Not an outage (the store answered every time), so the store did not log it: say it here.
         yield* Effect.logWarning(`effect-login: ${maxAttempts} concurrent writes of one session in a row; not saved`)
         return yield* new SessionStore.SessionStoreError({ operation: "set", cause: "too many concurrent writes" })
+      })
+
+    /** A user's sessions and remember tokens past the cap: the oldest end, so that revoking stays bounded. */
+    const capSessions = (userId: string, current: string) =>
+      Effect.flatMap(sessions.listByUser(userId), (mine) => {
+        const excess = mine.length - settings.maxPerUser
+        if (excess <= 0) return Effect.void
+        const oldest = mine
+          .filter((entry) => entry.key !== current)
+          .sort((a, b) => a.session.createdAt - b.session.createdAt)
+          .slice(0, excess)
+        return Effect.forEach(oldest, (entry) => sessions.delete(entry.key), { discard: true })
       })
 
     return {
@@ -218,6 +232,7 @@ export const store = (
                 expiresAt: expiresAt(now, now)
               }
               yield* sessions.set(keyOf(id), created, undefined)
+              if (created.userId !== undefined) yield* capSessions(created.userId, keyOf(id))
               return setCookie(response, id, created.expiresAt, now)
             }
             if (!keep) {
