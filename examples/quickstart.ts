@@ -4,9 +4,8 @@
  *     npm start                      # http://127.0.0.1:3000
  *     PORT=8080 SECRET_KEY=... npm start
  *
- * Without SECRET_KEY it runs with a development secret and a plain-http
- * cookie, and says so loudly. The app itself is `QuickstartApp`, so that tests
- * can serve it too.
+ * Without SECRET_KEY it runs with a development secret, and says so loudly.
+ * The app itself is `QuickstartApp`, so that tests can serve it too.
  */
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
@@ -112,11 +111,13 @@ export const LoginLive = Layer.unwrapEffect(
     const secret = yield* Config.option(Config.redacted("SECRET_KEY"))
     if (Option.isNone(secret)) {
       yield* Effect.logWarning(
-        "\n!!! SECRET_KEY is not set: using a DEVELOPMENT secret and a plain-http cookie.\n" +
+        "\n!!! SECRET_KEY is not set: using a DEVELOPMENT secret.\n" +
           "!!! Anyone can forge sessions. Set SECRET_KEY (e.g. `openssl rand -base64 32`) before deploying.\n"
       )
     }
-    const secure = yield* Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(Option.isSome(secret)))
+    // Secure, as in production: browsers keep Secure cookies on http://localhost too. On plain http to
+    // another host they drop them, and effect-login says so in a warning: set SESSION_COOKIE_SECURE=false there.
+    const secure = yield* Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true))
     return LoginManager.layer({
       secretKey: Option.getOrElse(secret, () => developmentSecret),
       loginView: "/login",

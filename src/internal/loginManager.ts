@@ -235,6 +235,7 @@ export const make = (
         onNeedsRefresh: options.onNeedsRefresh
       },
       flask: options.flaskCompat,
+      secureCookies: { enabled: cookieOptions.secure === true, warned: false },
       csrf: options.csrf?.enabled === false ? undefined : {
         trustedOrigins,
         secure: cookieOptions.secure === true,

@@ -11,6 +11,7 @@
  *
  * @internal
  */
+import * as Cookies from "@effect/platform/Cookies"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
@@ -29,7 +30,7 @@ import type * as UserLoader from "../UserLoader.js"
 import * as csrfGuard from "./csrfGuard.js"
 import * as flaskMigration from "./flaskMigration.js"
 import { andThen } from "./immediate.js"
-import { bindingOf, type Config, stampOf } from "./loginConfig.js"
+import { bindingOf, type Config, secureCookieDropped, stampOf } from "./loginConfig.js"
 import * as persistence from "./persistence.js"
 import * as refusal from "./refusal.js"
 import * as rememberMe from "./rememberMe.js"
@@ -367,12 +368,31 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     if (this.committed) return Exit.succeed(response)
     this.committed = true
     const done = this.readOf?.done
-    if (done === undefined || Exit.isFailure(done)) {
-      return this.commitRemember(response)
-    }
-    return andThen(
-      this.handle.commit(done.value.change(), persistence.varyOnCookie(response)),
-      (written) => this.commitRemember(written)
+    const committed = done === undefined || Exit.isFailure(done)
+      ? this.commitRemember(response)
+      : andThen(
+        this.handle.commit(done.value.change(), persistence.varyOnCookie(response)),
+        (written) => this.commitRemember(written)
+      )
+    return andThen(committed, (written) => this.warnInsecure(written))
+  }
+
+  /** A `Secure` cookie over plain http to another host than loopback: the browser drops it, silently. Say so, once. */
+  private warnInsecure(
+    response: HttpServerResponse.HttpServerResponse
+  ): Effect.Effect<HttpServerResponse.HttpServerResponse> {
+    const secure = this.config.secureCookies
+    if (!secure.enabled || secure.warned || Cookies.isEmpty(response.cookies)) return Exit.succeed(response)
+    if (!secureCookieDropped(this.request)) return Exit.succeed(response)
+    secure.warned = true
+    return Effect.as(
+      Effect.logWarning(
+        `effect-login: a Secure cookie was set in answer to a plain-http request to ${this.request.headers.host}; ` +
+          "browsers drop it (except on localhost), so logins will not hold. Serve over https (behind a proxy, " +
+          "have it send X-Forwarded-Proto: https), or set cookie.secure: false (SESSION_COOKIE_SECURE=false) " +
+          "for plain-http development"
+      ),
+      response
     )
   }
 

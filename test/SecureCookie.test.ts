@@ -1,0 +1,53 @@
+/**
+ * A `Secure` cookie set over plain http to a host that is not loopback is
+ * dropped by the browser without a word: the login seems to work, then the
+ * user is anonymous. The library says so, once, naming the setting. Over a
+ * real socket, so that the Host header is what a LAN client would send.
+ */
+import { HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Logger } from "effect"
+import { LoginManager } from "effect-login"
+import * as http from "node:http"
+import { app, secretKey, withUsers } from "./utils/fixtures.js"
+
+/** A GET with the given headers (Host included), over a real socket. */
+const get = (port: number, path: string, headers: Record<string, string>) =>
+  Effect.async<number>((resume) => {
+    const request = http.request({ host: "127.0.0.1", port, path, headers }, (response) => {
+      response.resume()
+      response.on("end", () => resume(Effect.succeed(response.statusCode ?? 0)))
+    })
+    request.on("error", (error) => resume(Effect.die(error)))
+    request.end()
+  })
+
+describe("Secure cookies over plain http", () => {
+  it.scoped("one warning, naming the setting, when a LAN host gets a Secure cookie over http; none otherwise", () => {
+    const warnings: Array<string> = []
+    const logger = Logger.make(({ logLevel, message }) => {
+      if (logLevel._tag === "Warning") warnings.push(Array.isArray(message) ? message.join(" ") : String(message))
+    })
+    return Effect.gen(function*() {
+      const context = yield* Layer.build(
+        HttpServer.serve(app).pipe(
+          Layer.provide(withUsers(LoginManager.layer({ secretKey }))),
+          Layer.provideMerge(NodeHttpServer.layer(http.createServer, { port: 0, host: "127.0.0.1" })),
+          Layer.provide(Logger.replace(Logger.defaultLogger, logger))
+        )
+      )
+      const server = yield* Effect.provide(HttpServer.HttpServer, context)
+      const port = server.address._tag === "TcpAddress" ? server.address.port : 0
+
+      yield* get(port, "/login/1", { host: "localhost:3000" })
+      yield* get(port, "/login/1", { host: "app.example", "x-forwarded-proto": "https" })
+      assert.deepStrictEqual(warnings, [], "loopback, and https behind a proxy, keep Secure cookies")
+      yield* get(port, "/login/1", { host: "192.168.1.20:3000" })
+      yield* get(port, "/login/1", { host: "192.168.1.20:3000" })
+      assert.strictEqual(warnings.length, 1, "once")
+      assert.include(warnings[0], "plain-http request to 192.168.1.20:3000")
+      assert.include(warnings[0], "SESSION_COOKIE_SECURE=false")
+    })
+  })
+})
