@@ -45,6 +45,28 @@ describe("LoginManager.layer", () => {
       assert.match(name.message, /Invalid session cookie options: InvalidName/)
     }))
 
+  it.effect("checks the __Host- and __Secure- prefixes' rules, which browsers enforce by dropping the cookie", () =>
+    Effect.gen(function*() {
+      const secretKey = Redacted.make("k".repeat(32))
+      const host = yield* build(LoginManager.layer({ secretKey, cookie: { name: "__Host-session", secure: false } }))
+      assert.include(host.message, "a __Host- cookie must be Secure, with Path=/ and no Domain")
+      const domain = yield* build(
+        LoginManager.layer({ secretKey, cookie: { name: "__Host-session", domain: "example.com" } })
+      )
+      assert.include(domain.message, "Invalid session cookie __Host-session")
+      const secure = yield* build(
+        LoginManager.layer({
+          secretKey,
+          remember: { name: "__Secure-remember", secure: false },
+          cookie: { secure: true }
+        })
+      )
+      assert.include(secure.message, "Invalid remember cookie __Secure-remember: a __Secure- cookie must be Secure")
+      yield* Layer.build(withUsers(LoginManager.layer({ secretKey, cookie: { name: "__Host-session" } }))).pipe(
+        Effect.scoped
+      )
+    }))
+
   it.effect("refuses login and refresh views that cannot be redirected to, naming the setting", () =>
     Effect.gen(function*() {
       const secretKey = Redacted.make("k".repeat(32))

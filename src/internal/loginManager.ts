@@ -159,6 +159,17 @@ export const make = (
           message: `A SameSite=None ${what} cookie must also be Secure`
         })
       }
+      // Browsers ignore a prefixed cookie whose attributes break the prefix's rules: refuse it now.
+      const prefixProblem = name.startsWith("__Host-")
+        ? opts?.secure !== true || opts.path !== "/" || opts.domain !== undefined
+          ? "a __Host- cookie must be Secure, with Path=/ and no Domain"
+          : undefined
+        : name.startsWith("__Secure-") && opts?.secure !== true
+        ? "a __Secure- cookie must be Secure"
+        : undefined
+      if (prefixProblem !== undefined) {
+        return yield* new LoginManager.LoginConfigError({ message: `Invalid ${what} cookie ${name}: ${prefixProblem}` })
+      }
       const probe = Cookies.makeCookie(name, "probe", opts)
       if (Either.isLeft(probe)) {
         return yield* new LoginManager.LoginConfigError({
