@@ -157,6 +157,12 @@ export interface Options {
   /** How long a session stays valid after it was last written. Default 14 days. */
   readonly maxAge?: Duration.DurationInput | undefined
   /**
+   * A login ends this long after it began, however busy (OWASP ASVS 3.3.2):
+   * the user logs in again, or is restored by the remember cookie. Default
+   * 30 days. With a store, `expiry.absoluteTimeout` bounds the session too.
+   */
+  readonly absoluteTimeout?: Duration.DurationInput | undefined
+  /**
    * Where anonymous requests to a route that requires a login are sent, with
    * `next` (a path or an absolute URL). Default: none, they get 401.
    */

@@ -41,6 +41,8 @@ export const SessionData = Schema.Struct({
   fresh: Schema.optionalWith(Schema.Boolean, { exact: true }),
   /** When the credentials were last entered (login or confirmation), in epoch milliseconds. */
   freshAt: Schema.optionalWith(Schema.Int, { exact: true }),
+  /** When this login began (a login, or a restore by the remember cookie): it ends an absolute lifetime later. */
+  loginAt: Schema.optionalWith(Schema.Int, { exact: true }),
   /** A hash of the client (IP and User-Agent) that logged in, for session protection. */
   client: Schema.optionalWith(Schema.String, { exact: true }),
   /** A hash of the user's security stamp at login: when the stamp changes, the login ends. */

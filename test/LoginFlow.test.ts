@@ -284,6 +284,22 @@ describe("session cookie", () => {
       assert.match(expired.setCookies[0] ?? "", /^session=; Max-Age=0/)
     }).pipe(Effect.provide(loginLayer({ maxAge: "1 hour" }))))
 
+  it.effect("a login ends after its absolute lifetime, however busy (ASVS 3.3.2)", () =>
+    Effect.gen(function*() {
+      const client = yield* testClient(app)
+      yield* client.get("/login/1")
+      for (let day = 5; day < 30; day += 5) {
+        yield* TestClock.adjust("5 days")
+        yield* client.get(`/set-foo/day-${day}`)
+        assert.strictEqual((yield* client.get("/username")).body, "Notch", `day ${day}`)
+      }
+      yield* TestClock.adjust("5 days")
+      assert.strictEqual((yield* client.get("/username")).body, "Anonymous", "day 30")
+      assert.strictEqual((yield* client.get("/get-foo")).body, "day-25", "the application's data stays")
+      yield* client.get("/login/1")
+      assert.strictEqual((yield* client.get("/username")).body, "Notch", "a new login starts a new lifetime")
+    }).pipe(Effect.provide(loginLayer())))
+
   it.effect("a write renews the session's lifetime", () =>
     Effect.gen(function*() {
       const client = yield* testClient(app)

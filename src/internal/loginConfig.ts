@@ -34,6 +34,8 @@ export interface Config {
    */
   readonly stampHashes: (stamp: string) => ReadonlyArray<string>
   readonly freshMaxAgeMillis: number | undefined
+  /** A login ends this long after it began (`loginAt`). */
+  readonly loginLifetimeMillis: number
   readonly refusal: refusal.Settings
   /** Also accept a Flask app's cookies, and replace them with ours. */
   readonly flask: FlaskCompat.Options | undefined

@@ -235,6 +235,7 @@ export const make = (
         : (request) => clients.slice(1).map((identify) => identify(request)),
       stampHashes,
       freshMaxAgeMillis: options.freshMaxAge === undefined ? undefined : Duration.toMillis(options.freshMaxAge),
+      loginLifetimeMillis: Duration.toMillis(options.absoluteTimeout ?? "30 days"),
       refusal: {
         loginView: options.loginView,
         refreshView: options.refreshView,
@@ -313,6 +314,7 @@ export const defaultConfig: Config.Config<LoginManager.Options> = Config.all({
   refreshView: optional(Config.string("REFRESH_VIEW")),
   encrypt: Config.boolean("SESSION_ENCRYPT").pipe(Config.withDefault(false)),
   maxAge: Config.duration("SESSION_MAX_AGE").pipe(Config.withDefault(Duration.days(14))),
+  absoluteTimeout: Config.duration("SESSION_ABSOLUTE_TIMEOUT").pipe(Config.withDefault(Duration.days(30))),
   freshMaxAge: optional(Config.duration("FRESH_MAX_AGE")),
   sessionProtection: Config.literal("off", "basic", "strong")("SESSION_PROTECTION").pipe(Config.withDefault("basic")),
   trustedProxies: Config.integer("TRUSTED_PROXIES").pipe(Config.withDefault(0)),

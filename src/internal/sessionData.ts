@@ -48,7 +48,7 @@ export const isEmpty = (data: SessionData): boolean =>
  * @internal
  */
 export const withoutLogin = (
-  { client: _c, fresh: _f, freshAt: _a, next: _n, stamp: _s, userId: _u, ...rest }: SessionData
+  { client: _c, fresh: _f, freshAt: _a, loginAt: _l, next: _n, stamp: _s, userId: _u, ...rest }: SessionData
 ): SessionData => rest
 
 const binding = ({ client, stamp }: Binding) => ({
@@ -68,6 +68,7 @@ export const loggedIn = (userId: string, fresh: boolean, bound: Binding): Mutati
   userId,
   fresh,
   ...(fresh ? { freshAt: now } : {}),
+  loginAt: now,
   ...binding(bound),
   issuedAt: now
 })
@@ -82,6 +83,7 @@ export const restored = (userId: string, bound: Binding): Mutation => (data, now
   id: newId(),
   userId,
   fresh: false,
+  loginAt: now,
   ...binding(bound),
   issuedAt: now
 })
@@ -128,7 +130,7 @@ export const stale: Mutation = (data) => data && { ...data, fresh: false }
  * @internal
  */
 export const confirmed = (freshAt: number, bound: Binding): Mutation => (data) =>
-  data && { ...data, fresh: true, freshAt, ...binding(bound) }
+  data && { ...data, id: newId(), fresh: true, freshAt, ...binding(bound) }
 
 /** @internal */
 export const withValue = (key: string, value: unknown): Mutation => (data, now) => ({
@@ -194,6 +196,7 @@ export const issued = (userId: string, fresh: boolean, stamp: string | undefined
   userId,
   fresh,
   ...(fresh ? { freshAt: now } : {}),
+  loginAt: now,
   ...(stamp === undefined ? {} : { stamp }),
   issuedAt: now
 })

@@ -95,6 +95,11 @@ const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcom
   if (data === undefined || userId === undefined) return next
   const { config } = r
   if (r.migrated !== undefined) return fromFlaskSession(r, journal, userId, r.migrated.flaskClient)
+  if (data.loginAt !== undefined && journal.at - data.loginAt >= config.loginLifetimeMillis) {
+    // The login's absolute lifetime is over, however busy it was: log in again (or be restored by the remember cookie).
+    journal.apply(sessionData.loginEnded(userId))
+    return next
+  }
   const client = config.client?.(r.request)
   let verdict = sessionProtection.decide(config.protection, data.client, client)
   // Bound under a previous secret: the same client, bound again under the current one.
