@@ -25,7 +25,14 @@ import type { SessionStoreError } from "./SessionStore.js"
  * @since 0.1.0
  * @category models
  */
-export type SessionOptions<User> = testSession.SessionOptions<User>
+export interface SessionOptions<User> {
+  /** The logged-in user; anonymous when absent. */
+  readonly user?: User | undefined
+  /** Default `true` when there is a user. */
+  readonly fresh?: boolean | undefined
+  /** As if the request carried a valid remember cookie of the user. Default `false`. */
+  readonly remembered?: boolean | undefined
+}
 
 /**
  * An in-memory `Session`: logins, logouts, data and flashes behave as in a

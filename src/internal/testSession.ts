@@ -9,20 +9,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CurrentUser from "../CurrentUser.js"
+import type * as LoginTest from "../LoginTest.js"
 import * as Session from "../Session.js"
 import type { Flash } from "../SessionCookie.js"
 
-/**
- * @internal
- */
-export interface SessionOptions<User> {
-  /** The logged-in user; anonymous when absent. */
-  readonly user?: User | undefined
-  /** Default `true` when there is a user. */
-  readonly fresh?: boolean | undefined
-  /** As if the request carried a valid remember cookie of the user. Default `false`. */
-  readonly remembered?: boolean | undefined
-}
+// Declared where it is public: a type of an internal module is stripped from the published declarations.
+type SessionOptions<User> = LoginTest.SessionOptions<User>
 
 /**
  * An in-memory `Session`: logins, logouts, data and flashes behave as in a

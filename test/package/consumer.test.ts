@@ -9,6 +9,7 @@ import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import * as compat from "../../scripts/compat.js"
 
 const root = path.resolve(import.meta.dirname, "../..")
 const tsc = path.join(root, "node_modules/typescript/bin/tsc")
@@ -72,6 +73,30 @@ describe("the published package", () => {
       const ran = run(process.execPath, ["out/app.js"], project)
       assert.isTrue(ran.ok, ran.output)
       assert.deepStrictEqual(JSON.parse(ran.output.trim()), { refused: 401, login: 303, protected: 200, name: "Notch" })
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  // The quick part of `npm run compat` (scripts/compat.ts): a runtime beside the installed one, and the newest
+  // TypeScript without skipLibCheck (which found a published type pointing into a stripped internal module).
+  it("runs on Node 20 and 22 over real HTTP, and type-checks with TypeScript 7 without skipLibCheck", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "effect-login-compat-"))
+    const tools = path.join(work, "tools")
+    fs.mkdirSync(tools)
+    fs.writeFileSync(path.join(tools, "package.json"), JSON.stringify({ private: true }))
+    try {
+      const { project } = compat.prepare(work, { typescript: ["7"] })
+      const rows = [...compat.runtimeRows(project, tools, true), ...compat.typescriptRows(project, ["7"])]
+      assert.deepStrictEqual(
+        rows.map((row) => [row.name, row.ok, row.why]),
+        [
+          [`Node ${process.versions.node.split(".")[0]} (installed)`, true, undefined],
+          ["Node 22", true, undefined],
+          [rows[2]!.name, true, undefined]
+        ]
+      )
+      assert.match(rows[2]!.name, /^TypeScript 7\./)
     } finally {
       fs.rmSync(work, { recursive: true, force: true })
     }
