@@ -51,7 +51,14 @@ export default tseslint.config(
   },
   {
     // Examples and test fixtures are programs: they talk to their operator.
-    files: ["examples/**/*.ts", "test/conformance/**/*.ts", "test/bench/**/*.ts", "test/package/consumer/**/*.ts"],
+    files: [
+      "examples/**/*.ts",
+      "test/conformance/**/*.ts",
+      "test/bench/**/*.ts",
+      "test/package/consumer/**/*.ts",
+      "test/compat/**/*.mjs",
+      "scripts/compat.ts"
+    ],
     rules: { "no-console": "off" }
   }
 )
