@@ -164,19 +164,36 @@ export const runtimeRows = (project: string, tools: string, quick: boolean): Rea
       const timed = run(command!, [...args, "import.mjs"], project, 60_000)
       return timed.ok ? Number(timed.output.trim()) : Number.NaN
     })
-    const require = runtime.name.startsWith("Node")
+    const isNode = runtime.name.startsWith("Node")
+    const require = isNode
       ? run(command!, ["-e", "console.log(typeof require('effect-login').LoginManager.layer)"], project, 60_000)
       : undefined
+    // The ported Flask-Login suite against the conformance server, from the repository, on this Node.
+    const conformance = isNode && !quick
+      ? run(command!, [
+        path.join(root, "node_modules/vitest/vitest.mjs"),
+        "run",
+        "test/conformance/flask-login.test.ts"
+      ], root)
+      : undefined
+    const conformanceCell = conformance === undefined
+      ? "—"
+      : conformance.ok
+      ? `${/Tests\s+(\d+) passed/.exec(conformance.output)?.[1] ?? "?"} passed`
+      : `fails: ${/Tests\s+([^\n]*)/.exec(conformance.output)?.[1] ?? firstLine(conformance.output)}`
     return {
       name: runtime.name,
-      ok: passed,
       cells: [
         result.runtime,
         `${median(imports).toFixed(0)} ms`,
         passed ? `passes (${result.millis} ms)` : `fails: ${JSON.stringify(result)}`,
-        require === undefined ? "—" : require.ok && require.output.trim() === "function" ? "works" : "fails"
+        require === undefined ? "—" : require.ok && require.output.trim() === "function" ? "works" : "fails",
+        conformanceCell
       ],
-      why: passed ? undefined : "the smoke run answered otherwise"
+      ok: passed && (conformance === undefined || conformance.ok),
+      why: passed ?
+        conformance === undefined || conformance.ok ? undefined : "the conformance suite failed" :
+        "the smoke run answered otherwise"
     }
   })
 
@@ -261,9 +278,10 @@ fails says why; nothing missing is left out.
 
 Cold import of \`effect-login\` (median of 5 processes); the smoke app (test/compat/smoke.mjs) over real HTTP with the
 runtime's own platform package (Node and Deno: \`@effect/platform-node\`; Bun: \`@effect/platform-bun\`): refused
-anonymous (401), log in, the protected route, log out, refused again; \`require("effect-login")\` from CommonJS.
+anonymous (401), log in, the protected route, log out, refused again; \`require("effect-login")\` from CommonJS; on
+each Node, the ported Flask-Login suite (test/conformance/flask-login.test.ts) against the conformance server.
 
-${table(["runtime", "version", "import", "smoke", "require"], runtime)}
+${table(["runtime", "version", "import", "smoke", "require", "Flask-Login suite"], runtime)}
 
 ## TypeScript
 
