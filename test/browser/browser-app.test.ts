@@ -10,6 +10,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import * as fs from "node:fs"
+import * as http from "node:http"
 import { createServer } from "node:http"
 import * as path from "node:path"
 import type { Browser } from "playwright-core"
@@ -135,6 +136,38 @@ describe("browser-app in chromium", () => {
         await page.fill("input[name=password]", "anotherpass")
         await Promise.all([page.waitForURL(`${base}/`), page.click("button[type=submit]")])
         assert.include(await page.textContent("body"), "Logged in as another")
+      }),
+    60_000
+  )
+
+  it(
+    "login CSRF: a cross-site page's auto-submitted login form does not log the browser in",
+    () =>
+      withBrowser(HttpServer.serve(QuickstartApp).pipe(Layer.provide(QuickstartLogin)), async (browser, base) => {
+        // The attacker's page, on another site (localhost, not 127.0.0.1), posts the attacker's credentials.
+        const evil = http.createServer((_, response) => {
+          response.setHeader("content-type", "text/html")
+          response.end(`<form method="post" action="${base}/login">
+            <input name="username" value="testuser"><input name="password" value="testpass">
+          </form><script>document.forms[0].submit()</script>`)
+        })
+        await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve))
+        try {
+          const port = (evil.address() as { port: number }).port
+          const context = await browser.newContext()
+          const page = await context.newPage()
+          const refused = page.waitForResponse((response) => response.url() === `${base}/login`)
+          await page.goto(`http://localhost:${port}/`)
+          const response = await refused
+          assert.strictEqual(response.status(), 403)
+          assert.include(await response.text(), "Cross-site request refused")
+          const cookies = await context.cookies(base)
+          assert.deepStrictEqual(cookies.map((cookie) => cookie.name), [], "no session for the attacker's account")
+          await page.goto(`${base}/protected`)
+          assert.include(await page.textContent("body"), "Please log in to access this page.")
+        } finally {
+          evil.close()
+        }
       }),
     60_000
   )
