@@ -161,4 +161,30 @@ describe("RedisStore.layer in production", () => {
       }).pipe(Effect.scoped),
     30_000
   )
+
+  it.live(
+    "a command that never answers fails within the store's timeout, as a 503, and is logged once",
+    () =>
+      Effect.gen(function*() {
+        const logs = capture()
+        // A client whose commands hang forever: a Redis that accepts connections and never replies.
+        const hanging: RedisStore.RedisClient = { eval: () => new Promise(() => {}) }
+        const store = RedisStore.make(hanging, { timeout: "200 millis" })
+        const started = Date.now()
+        const failed = yield* Effect.flip(store.get("k")).pipe(Effect.provide(logs.layer))
+        assert.isBelow(Date.now() - started, 1_000)
+        assert.strictEqual(failed.cause, "timed out")
+        assert.strictEqual(failed.operation, "get")
+        const context = yield* Layer.build(
+          loginOver(RedisStore.layer(hanging, { timeout: "200 millis", startup: "degraded" }))
+        )
+        const browser = yield* Effect.provide(testClient(app), context).pipe(Effect.provide(logs.layer))
+        browser.cookies.set("session", "a".repeat(43))
+        const response = yield* browser.get("/me")
+        assert.strictEqual(response.status, 503)
+        assert.strictEqual((yield* browser.get("/")).body, "public")
+        assert.strictEqual(logs.lines.filter((line) => line.level === "ERROR").length, 2, "one per store")
+      }).pipe(Effect.scoped),
+    30_000
+  )
 })

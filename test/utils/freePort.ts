@@ -10,3 +10,18 @@ export const freePort = () =>
       server.close(() => resolve(port))
     })
   })
+
+/**
+ * Starts a server on a free port, with another port when the one chosen was
+ * taken in between (the race of any "free port" helper), up to `attempts` times.
+ */
+export const onFreePort = async <A>(start: (port: number) => Promise<A>, attempts = 3) => {
+  for (let attempt = 1;; attempt++) {
+    const port = await freePort()
+    try {
+      return { port, child: await start(port) }
+    } catch (error) {
+      if (attempt >= attempts) throw error
+    }
+  }
+}

@@ -11,7 +11,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
-import { freePort } from "./freePort.js"
+import { onFreePort } from "./freePort.js"
 
 const binaries = (() => {
   const root = "/usr/lib/postgresql"
@@ -91,8 +91,10 @@ export const postgresServer: Effect.Effect<PostgresServer, never, Scope.Scope> =
   const dataDir = path.join(dir, "data")
   const [file, args] = command("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
   execFileSync(file, args, { stdio: "pipe" })
-  const port = yield* Effect.promise(freePort)
-  let child = yield* Effect.promise(() => launch(dataDir, dir, port))
+  // The port was free a moment ago; another process may take it first: then try another one.
+  const started = yield* Effect.promise(() => onFreePort((port) => launch(dataDir, dir, port)))
+  const port = started.port
+  let child = started.child
   yield* Effect.addFinalizer(() => Effect.promise(() => stopChild(child, dataDir)))
   return {
     port,

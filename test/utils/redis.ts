@@ -8,7 +8,7 @@ import { Effect } from "effect"
 import { Redis } from "ioredis"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as fs from "node:fs"
-import { freePort } from "./freePort.js"
+import { onFreePort } from "./freePort.js"
 
 export const redisAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].some((p) => fs.existsSync(p))
 
@@ -55,8 +55,10 @@ export interface RedisServer {
 }
 
 export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function*() {
-  const port = yield* Effect.promise(freePort)
-  let child = yield* Effect.promise(() => launch(port))
+  // The port was free a moment ago; another process may take it first: then try another one.
+  const started = yield* Effect.promise(() => onFreePort(launch))
+  const port = started.port
+  let child = started.child
   yield* Effect.addFinalizer(() => Effect.promise(() => kill(child)))
   const url = `redis://127.0.0.1:${port}`
   return {
