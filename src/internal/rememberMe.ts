@@ -257,6 +257,11 @@ export class RememberState {
     if (presented !== undefined) this.revoked = presented.selector
   }
 
+  /** Nothing for the response to do: no cookie to write, no series to end or start. */
+  get idle(): boolean {
+    return this.outgoingOf === undefined && this.revoked === undefined
+  }
+
   /** Ends and starts series in the store, then sets or clears the cookie. */
   commit(
     response: HttpServerResponse.HttpServerResponse

@@ -374,7 +374,8 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
         this.handle.commit(done.value.change(), persistence.varyOnCookie(response)),
         (written) => this.commitRemember(written)
       )
-    return andThen(committed, (written) => this.warnInsecure(written))
+    const secure = this.config.secureCookies
+    return secure.enabled && !secure.warned ? andThen(committed, (written) => this.warnInsecure(written)) : committed
   }
 
   /** A `Secure` cookie over plain http to another host than loopback: the browser drops it, silently. Say so, once. */
@@ -399,8 +400,10 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   private commitRemember(
     response: HttpServerResponse.HttpServerResponse
   ): Effect.Effect<HttpServerResponse.HttpServerResponse> {
-    const committed = this.rememberOf?.commit(response)
-    if (committed === undefined) return Exit.succeed(response)
+    const remember = this.rememberOf
+    // Nothing to do with the remember cookie (the common case): no allocation.
+    if (remember === undefined || remember.idle) return Exit.succeed(response)
+    const committed = remember.commit(response)
     return Exit.isExit(committed) ? committed : committed.pipe(
       // A series that could not be ended or started: say so rather than pretend it was.
       Effect.catchTag("SessionStoreError", (error) =>
