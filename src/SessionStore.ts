@@ -11,16 +11,17 @@
  */
 import * as HttpServerRespondable from "@effect/platform/HttpServerRespondable"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as KeyValueStore from "@effect/platform/KeyValueStore"
-import * as Clock from "effect/Clock"
+import type * as KeyValueStore from "@effect/platform/KeyValueStore"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as keyValueStore from "./internal/keyValueStore.js"
+import * as memoryStore from "./internal/memoryStore.js"
 
 /**
  * A session as a store keeps it. `data` is opaque to the store (the encoded
@@ -168,67 +169,7 @@ export interface StartupOptions {
  * @since 0.1.0
  * @category constructors
  */
-export const makeMemory = (options: { readonly maxSessions?: number | undefined } = {}): SessionStore => {
-  const maxSessions = options.maxSessions ?? 100_000
-  const sessions = new Map<string, StoredSession>()
-  const byUser = new Map<string, Set<string>>()
-  const unindex = (key: string, session: StoredSession | undefined) => {
-    if (session?.userId === undefined) return
-    const keys = byUser.get(session.userId)
-    keys?.delete(key)
-    if (keys?.size === 0) byUser.delete(session.userId)
-  }
-  const remove = (key: string) => {
-    unindex(key, sessions.get(key))
-    sessions.delete(key)
-  }
-  const live = (key: string, now: number) => {
-    const session = sessions.get(key)
-    if (session !== undefined && session.expiresAt <= now) {
-      remove(key)
-      return undefined
-    }
-    return session
-  }
-  return {
-    get: (key) => Effect.map(Clock.currentTimeMillis, (now) => Option.fromNullable(live(key, now))),
-    set: (key, session, expectedVersion) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const current = live(key, now)
-        if (current?.version !== expectedVersion) return false
-        unindex(key, current)
-        sessions.set(key, session)
-        if (session.userId !== undefined) {
-          const keys = byUser.get(session.userId) ?? new Set()
-          byUser.set(session.userId, keys.add(key))
-        }
-        if (sessions.size > maxSessions) {
-          // Bounded, in constant time: the oldest session goes (a Map keeps the order of creation).
-          remove(sessions.keys().next().value!)
-        }
-        return true
-      }),
-    touch: (key, expiresAt) =>
-      Effect.sync(() => {
-        const current = sessions.get(key)
-        if (current !== undefined) sessions.set(key, { ...current, expiresAt })
-      }),
-    delete: (key) => Effect.sync(() => remove(key)),
-    listByUser: (userId) =>
-      Effect.map(Clock.currentTimeMillis, (now) =>
-        Array.from(byUser.get(userId) ?? []).flatMap((key) => {
-          const session = live(key, now)
-          return session === undefined ? [] : [{ key, session }]
-        })),
-    deleteByUser: (userId, except = []) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        const keys = Array.from(byUser.get(userId) ?? []).filter((key) => !except.includes(key))
-        const ended = keys.filter((key) => live(key, now) !== undefined).length
-        keys.forEach(remove)
-        return ended
-      })
-  }
-}
+export const makeMemory: (options?: { readonly maxSessions?: number | undefined }) => SessionStore = memoryStore.make
 
 /**
  * The in-memory store as the application's `SessionStore`.
@@ -238,10 +179,6 @@ export const makeMemory = (options: { readonly maxSessions?: number | undefined 
  */
 export const layerMemory = (options: { readonly maxSessions?: number | undefined } = {}): Layer.Layer<SessionStore> =>
   Layer.sync(SessionStore, () => makeMemory(options))
-
-const decodeStored = Schema.decodeUnknownOption(Schema.parseJson(StoredSession))
-const encodeStored = Schema.encodeSync(Schema.parseJson(StoredSession))
-const decodeKeys = Schema.decodeUnknownOption(Schema.parseJson(Schema.Array(Schema.String)))
 
 /**
  * A store over the `KeyValueStore` of the environment.
@@ -254,93 +191,7 @@ const decodeKeys = Schema.decodeUnknownOption(Schema.parseJson(Schema.Array(Sche
  * @since 0.1.0
  * @category constructors
  */
-export const makeKeyValueStore = Effect.gen(function*() {
-  const kv = yield* KeyValueStore.KeyValueStore
-  const lock = yield* Effect.makeSemaphore(1)
-  const sessionKey = (key: string) => `session-${key}`
-  const userKey = (userId: string) => `user-${Buffer.from(userId, "utf8").toString("base64url")}`
-  const fail = (operation: string) => (cause: unknown) => new SessionStoreError({ operation, cause })
-  // Removing an absent key is not an error here (the file system store says NotFound).
-  const remove = (key: string) => Effect.flatMap(kv.has(key), (present) => present ? kv.remove(key) : Effect.void)
-  const read = (key: string) => Effect.map(kv.get(sessionKey(key)), Option.flatMap(decodeStored))
-  const readIndex = (userId: string) =>
-    Effect.map(
-      kv.get(userKey(userId)),
-      (value): ReadonlyArray<string> => Option.getOrElse(Option.flatMap(value, decodeKeys), () => [])
-    )
-  const writeIndex = (userId: string, keys: ReadonlyArray<string>) =>
-    keys.length === 0 ? remove(userKey(userId)) : kv.set(userKey(userId), JSON.stringify(keys))
-  const live = (key: string) =>
-    Effect.flatMap(
-      read(key),
-      (session) => Effect.map(Clock.currentTimeMillis, (now) => Option.filter(session, (s) => s.expiresAt > now))
-    )
-  const store: SessionStore = {
-    get: (key) => Effect.mapError(live(key), fail("get")),
-    set: (key, session, expectedVersion) =>
-      lock.withPermits(1)(Effect.gen(function*() {
-        const current = yield* live(key)
-        if (Option.getOrUndefined(current)?.version !== expectedVersion) return false
-        const previousUser = Option.getOrUndefined(current)?.userId
-        yield* kv.set(sessionKey(key), encodeStored(session))
-        if (previousUser !== undefined && previousUser !== session.userId) {
-          yield* writeIndex(previousUser, (yield* readIndex(previousUser)).filter((k) => k !== key))
-        }
-        if (session.userId !== undefined) {
-          const keys = yield* readIndex(session.userId)
-          if (!keys.includes(key)) {
-            // A new member: the index forgets the sessions that ended unseen, so that it stays bounded.
-            const alive = yield* Effect.filter(keys, (k) => Effect.map(live(k), Option.isSome))
-            yield* writeIndex(session.userId, [...alive, key])
-          }
-        }
-        return true
-      })).pipe(Effect.mapError(fail("set"))),
-    touch: (key, expiresAt) =>
-      lock.withPermits(1)(Effect.flatMap(read(key), (current) =>
-        Option.match(current, {
-          onNone: () => Effect.void,
-          onSome: (session) => kv.set(sessionKey(key), encodeStored({ ...session, expiresAt }))
-        }))).pipe(Effect.mapError(fail("touch"))),
-    delete: (key) =>
-      lock.withPermits(1)(Effect.gen(function*() {
-        const current = yield* read(key)
-        yield* remove(sessionKey(key))
-        const userId = Option.getOrUndefined(current)?.userId
-        if (userId !== undefined) yield* writeIndex(userId, (yield* readIndex(userId)).filter((k) => k !== key))
-      })).pipe(Effect.mapError(fail("delete"))),
-    listByUser: (userId) =>
-      lock.withPermits(1)(Effect.gen(function*() {
-        const keys = yield* readIndex(userId)
-        const found = yield* Effect.forEach(keys, (key) =>
-          Effect.map(live(key), Option.map((session) => ({ key, session }))))
-        const alive = found.flatMap(Option.toArray)
-        // A KeyValueStore has no expiry: the index forgets the sessions that ended unseen.
-        if (alive.length < keys.length) {
-          yield* writeIndex(
-            userId,
-            alive.map((s) =>
-              s.key
-            )
-          )
-        }
-        return alive
-      })).pipe(Effect.mapError(fail("listByUser"))),
-    deleteByUser: (userId, except = []) =>
-      lock.withPermits(1)(Effect.gen(function*() {
-        const keys = yield* readIndex(userId)
-        const doomed = keys.filter((key) => !except.includes(key))
-        let ended = 0
-        for (const key of doomed) {
-          if (Option.isSome(yield* live(key))) ended++
-          yield* remove(sessionKey(key))
-        }
-        yield* writeIndex(userId, keys.filter((key) => except.includes(key)))
-        return ended
-      })).pipe(Effect.mapError(fail("deleteByUser")))
-  }
-  return store
-})
+export const makeKeyValueStore: Effect.Effect<SessionStore, never, KeyValueStore.KeyValueStore> = keyValueStore.make
 
 /**
  * The KeyValueStore store as the application's `SessionStore`.
