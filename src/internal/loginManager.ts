@@ -27,48 +27,12 @@ import { memoize } from "./boundedCache.js"
 import * as cookiePersistence from "./cookiePersistence.js"
 import * as crypto from "./crypto.js"
 import type * as loginConfig from "./loginConfig.js"
+import * as loginOptions from "./loginOptions.js"
 import { RequestSession } from "./requestSession.js"
 import * as sessionData from "./sessionData.js"
 import * as sessionProtection from "./sessionProtection.js"
 import * as sessionService from "./sessionService.js"
 import * as storePersistence from "./storePersistence.js"
-
-const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
-  const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
-  const fix =
-    `set it to at least ${LoginManager.minSecretBytes} random bytes, for example the output of \`openssl rand -base64 32\``
-  return bytes === 0
-    ? `${name} is empty: ${fix}`
-    : bytes < LoginManager.minSecretBytes
-    ? `${name} is ${bytes} bytes, too short to sign sessions safely: ${fix}`
-    : undefined
-}
-
-// `URL.parse` is younger than Node 20.0.
-const parseUrl = (text: string): URL | null => {
-  try {
-    return new URL(text)
-  } catch {
-    return null
-  }
-}
-
-/** Why a login or refresh view cannot be redirected to: a path on this site, or an http(s) URL. */
-const viewProblem = (view: string): string | undefined => {
-  if (view.startsWith("/") && !view.startsWith("//")) return undefined
-  const url = parseUrl(view)
-  if (url === null || !(url.protocol === "http:" || url.protocol === "https:") || url.host === "") {
-    return "use a path on this site (\"/login\") or an absolute http(s) URL (\"https://auth.example.com/login\")"
-  }
-  return undefined
-}
-
-/** The origin of an http(s) URL that is nothing but an origin; `undefined` otherwise. */
-const originOf = (entry: string): string | undefined => {
-  const url = parseUrl(entry)
-  if (url === null || !(url.protocol === "http:" || url.protocol === "https:") || url.host === "") return undefined
-  return url.pathname === "/" && url.search === "" && url.hash === "" ? url.origin : undefined
-}
 
 /** @internal */
 export const make = (
@@ -85,40 +49,11 @@ export const make = (
   Effect.gen(function*() {
     const loader = yield* UserLoader
     const events = yield* LoginEvents.LoginEvents
-    const problem = [
-      checkSecret("SECRET_KEY", options.secretKey),
-      ...(options.previousSecretKeys ?? []).map((key, i) => checkSecret(`previous secret key #${i + 1}`, key))
-    ].find((message) => message !== undefined)
-    if (problem !== undefined) return yield* new LoginManager.LoginConfigError({ message: problem })
     // Every setting that is read per request is checked now: a bad one fails the start-up, naming it.
-    if (server !== undefined) {
-      for (const [name, value] of [["maxSessionBytes", server.maxBytes], ["maxSessionsPerUser", server.maxPerUser]]) {
-        if (!(Number.isInteger(value) && (value as number) > 0)) {
-          return yield* new LoginManager.LoginConfigError({ message: `Invalid ${name} ${value}: a positive integer` })
-        }
-      }
-    }
-    const views = [["loginView (LOGIN_VIEW)", options.loginView], ["refreshView (REFRESH_VIEW)", options.refreshView]]
-    for (const [name, view] of views) {
-      const reason = view === undefined ? undefined : viewProblem(view)
-      if (reason !== undefined) {
-        return yield* new LoginManager.LoginConfigError({
-          message: `Invalid ${name} ${JSON.stringify(view)}: ${reason}`
-        })
-      }
-    }
-    const trustedOrigins: Array<string> = []
-    for (const entry of options.csrf?.trustedOrigins ?? []) {
-      const origin = originOf(entry)
-      if (origin === undefined) {
-        return yield* new LoginManager.LoginConfigError({
-          message: `Invalid csrf.trustedOrigins (CSRF_TRUSTED_ORIGINS) entry ${
-            JSON.stringify(entry)
-          }: an origin is an http(s) scheme and host, like "https://admin.example.com"`
-        })
-      }
-      trustedOrigins.push(origin)
-    }
+    const problem = loginOptions.problem(options, server)
+    if (problem !== undefined) return yield* new LoginManager.LoginConfigError({ message: problem })
+    const trustedOrigins = loginOptions.trustedOrigins(options)
+    if (Either.isLeft(trustedOrigins)) return yield* new LoginManager.LoginConfigError({ message: trustedOrigins.left })
 
     const maxAge = Duration.decode(options.maxAge ?? "14 days")
     const cookie = options.cookie ?? {}
@@ -132,13 +67,6 @@ export const make = (
       maxAge: cookie.persistent === true ? maxAge : undefined
     }
     const remember = options.remember ?? {}
-    if (server !== undefined && remember.refreshEachRequest === true) {
-      return yield* new LoginManager.LoginConfigError({
-        message: "remember.refreshEachRequest (REMEMBER_COOKIE_REFRESH_EACH_REQUEST) cannot be used with a " +
-          "session store: a remember token there has a fixed lifetime, which its use never extends, so that a " +
-          "copied token cannot be kept alive. Remove the option, or lengthen remember.duration."
-      })
-    }
     const rememberName = remember.name ?? "remember_token"
     const rememberOptions: Cookies.Cookie["options"] = {
       path: remember.path ?? "/",
@@ -154,28 +82,8 @@ export const make = (
     }
     const cookies = [["session", cookieName, cookieOptions], ["remember", rememberName, rememberOptions]] as const
     for (const [what, name, opts] of cookies) {
-      if (opts?.sameSite === "none" && opts.secure !== true) {
-        return yield* new LoginManager.LoginConfigError({
-          message: `A SameSite=None ${what} cookie must also be Secure`
-        })
-      }
-      // Browsers ignore a prefixed cookie whose attributes break the prefix's rules: refuse it now.
-      const prefixProblem = name.startsWith("__Host-")
-        ? opts?.secure !== true || opts.path !== "/" || opts.domain !== undefined
-          ? "a __Host- cookie must be Secure, with Path=/ and no Domain"
-          : undefined
-        : name.startsWith("__Secure-") && opts?.secure !== true
-        ? "a __Secure- cookie must be Secure"
-        : undefined
-      if (prefixProblem !== undefined) {
-        return yield* new LoginManager.LoginConfigError({ message: `Invalid ${what} cookie ${name}: ${prefixProblem}` })
-      }
-      const probe = Cookies.makeCookie(name, "probe", opts)
-      if (Either.isLeft(probe)) {
-        return yield* new LoginManager.LoginConfigError({
-          message: `Invalid ${what} cookie options: ${probe.left.reason}`
-        })
-      }
+      const cookieProblem = loginOptions.cookieProblem(what, name, opts)
+      if (cookieProblem !== undefined) return yield* new LoginManager.LoginConfigError({ message: cookieProblem })
     }
     const protection = options.sessionProtection ?? "basic"
     const trustedProxies = options.trustedProxies ?? 0
@@ -249,7 +157,7 @@ export const make = (
       flask: options.flaskCompat,
       secureCookies: { enabled: cookieOptions.secure === true, warned: false },
       csrf: options.csrf?.enabled === false ? undefined : {
-        trustedOrigins,
+        trustedOrigins: trustedOrigins.right,
         secure: cookieOptions.secure === true,
         cookieNames: [cookieName, rememberName],
         allowMissing: options.csrf?.allowMissingOrigin === true
