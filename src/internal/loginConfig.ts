@@ -45,24 +45,6 @@ export interface Config {
   readonly secureCookies: { readonly enabled: boolean; warned: boolean }
 }
 
-const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i
-
-/**
- * A `Secure` cookie set in answer to this request will be dropped by the
- * browser: the request came over plain http (no TLS, no `X-Forwarded-Proto:
- * https`) to a host that is not loopback (where browsers make an exception).
- *
- * @internal
- */
-export const secureCookieDropped = (request: HttpServerRequest.HttpServerRequest): boolean => {
-  const source = request.source as { readonly socket?: { readonly encrypted?: boolean } } | undefined
-  if (source?.socket?.encrypted === true) return false
-  const forwarded = request.headers["x-forwarded-proto"]
-  if (forwarded !== undefined && forwarded.split(",")[0]!.trim().toLowerCase() === "https") return false
-  const host = request.headers.host
-  return host !== undefined && !loopback.test(host)
-}
-
 /**
  * The hash of the user's security stamp, when the application keeps stamps.
  *

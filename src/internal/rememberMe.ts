@@ -19,6 +19,7 @@ import type * as RememberCookie from "../RememberCookie.js"
 import type * as SessionStore from "../SessionStore.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as flaskMigration from "./flaskMigration.js"
+import * as persistence from "./persistence.js"
 import * as rememberSeries from "./rememberSeries.js"
 
 /** @internal */
@@ -300,8 +301,7 @@ export const write = (
   if (outgoing === undefined || outgoing._tag === "Start") return response
   if (outgoing._tag === "Clear") {
     // The same attributes as when it was set: browsers only delete a cookie they can match.
-    const { expires: _expires, maxAge: _maxAge, ...options } = settings.options ?? {}
-    return HttpServerResponse.expireCookie(response, settings.name, options)
+    return persistence.expire(response, settings.name, settings.options)
   }
   const value = outgoing._tag === "Set" ? settings.codec.encode(outgoing.token) : outgoing.value
   // Max-Age rather than Expires: the browser's clock need not agree with ours.
@@ -309,4 +309,26 @@ export const write = (
     ...settings.options,
     maxAge: Duration.millis(outgoing.maxAgeMillis)
   })
+}
+
+/**
+ * The pre-response step of the remember cookie: nothing (and no allocation)
+ * when it has nothing to do; a 503 when a series could not be ended or
+ * started, rather than pretend it was.
+ *
+ * @internal
+ */
+export const commit = (
+  state: RememberState | undefined,
+  response: HttpServerResponse.HttpServerResponse
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  if (state === undefined || state.idle) return Exit.succeed(response)
+  const committed = state.commit(response)
+  return Exit.isExit(committed) ? committed : committed.pipe(
+    Effect.catchTag("SessionStoreError", (error) =>
+      Effect.as(
+        Effect.logDebug(`effect-login: the remember-me token could not be saved: ${error.message}`),
+        HttpServerResponse.text("Service Unavailable", { status: 503 })
+      ))
+  )
 }

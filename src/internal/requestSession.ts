@@ -11,9 +11,8 @@
  *
  * @internal
  */
-import * as Cookies from "@effect/platform/Cookies"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -30,10 +29,11 @@ import type * as UserLoader from "../UserLoader.js"
 import * as csrfGuard from "./csrfGuard.js"
 import * as flaskMigration from "./flaskMigration.js"
 import { andThen } from "./immediate.js"
-import { bindingOf, type Config, secureCookieDropped, stampOf } from "./loginConfig.js"
+import { bindingOf, type Config, stampOf } from "./loginConfig.js"
 import * as persistence from "./persistence.js"
 import * as refusal from "./refusal.js"
 import * as rememberMe from "./rememberMe.js"
+import * as secureCookies from "./secureCookies.js"
 import * as sessionData from "./sessionData.js"
 import { SessionJournal } from "./sessionJournal.js"
 import { SingleFlight } from "./singleFlight.js"
@@ -369,48 +369,14 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     this.committed = true
     const done = this.readOf?.done
     const committed = done === undefined || Exit.isFailure(done)
-      ? this.commitRemember(response)
+      ? rememberMe.commit(this.rememberOf, response)
       : andThen(
         this.handle.commit(done.value.change(), persistence.varyOnCookie(response)),
-        (written) => this.commitRemember(written)
+        (written) => rememberMe.commit(this.rememberOf, written)
       )
     const secure = this.config.secureCookies
-    return secure.enabled && !secure.warned ? andThen(committed, (written) => this.warnInsecure(written)) : committed
-  }
-
-  /** A `Secure` cookie over plain http to another host than loopback: the browser drops it, silently. Say so, once. */
-  private warnInsecure(
-    response: HttpServerResponse.HttpServerResponse
-  ): Effect.Effect<HttpServerResponse.HttpServerResponse> {
-    const secure = this.config.secureCookies
-    if (!secure.enabled || secure.warned || Cookies.isEmpty(response.cookies)) return Exit.succeed(response)
-    if (!secureCookieDropped(this.request)) return Exit.succeed(response)
-    secure.warned = true
-    return Effect.as(
-      Effect.logWarning(
-        `effect-login: a Secure cookie was set in answer to a plain-http request to ${this.request.headers.host}; ` +
-          "browsers drop it (except on localhost), so logins will not hold. Serve over https (behind a proxy, " +
-          "have it send X-Forwarded-Proto: https), or set cookie.secure: false (SESSION_COOKIE_SECURE=false) " +
-          "for plain-http development"
-      ),
-      response
-    )
-  }
-
-  private commitRemember(
-    response: HttpServerResponse.HttpServerResponse
-  ): Effect.Effect<HttpServerResponse.HttpServerResponse> {
-    const remember = this.rememberOf
-    // Nothing to do with the remember cookie (the common case): no allocation.
-    if (remember === undefined || remember.idle) return Exit.succeed(response)
-    const committed = remember.commit(response)
-    return Exit.isExit(committed) ? committed : committed.pipe(
-      // A series that could not be ended or started: say so rather than pretend it was.
-      Effect.catchTag("SessionStoreError", (error) =>
-        Effect.as(
-          Effect.logDebug(`effect-login: the remember-me token could not be saved: ${error.message}`),
-          HttpServerResponse.text("Service Unavailable", { status: 503 })
-        ))
-    )
+    return secure.enabled && !secure.warned
+      ? andThen(committed, (written) => secureCookies.warnIfDropped(secure, this.request, written))
+      : committed
   }
 }
