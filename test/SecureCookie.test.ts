@@ -7,10 +7,11 @@
 import { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Logger } from "effect"
+import { Effect, Layer } from "effect"
 import { LoginManager } from "effect-login"
 import * as http from "node:http"
 import { app, secretKey, withUsers } from "./utils/fixtures.js"
+import { captureLogs } from "./utils/logs.js"
 
 /** A GET with the given headers (Host included), over a real socket. */
 const get = (port: number, path: string, headers: Record<string, string>) =>
@@ -25,16 +26,13 @@ const get = (port: number, path: string, headers: Record<string, string>) =>
 
 describe("Secure cookies over plain http", () => {
   it.scoped("one warning, naming the setting, when a LAN host gets a Secure cookie over http; none otherwise", () => {
-    const warnings: Array<string> = []
-    const logger = Logger.make(({ logLevel, message }) => {
-      if (logLevel._tag === "Warning") warnings.push(Array.isArray(message) ? message.join(" ") : String(message))
-    })
+    const logs = captureLogs()
     return Effect.gen(function*() {
       const context = yield* Layer.build(
         HttpServer.serve(app).pipe(
           Layer.provide(withUsers(LoginManager.layer({ secretKey }))),
           Layer.provideMerge(NodeHttpServer.layer(http.createServer, { port: 0, host: "127.0.0.1" })),
-          Layer.provide(Logger.replace(Logger.defaultLogger, logger))
+          Layer.provide(logs.layer)
         )
       )
       const server = yield* Effect.provide(HttpServer.HttpServer, context)
@@ -42,9 +40,10 @@ describe("Secure cookies over plain http", () => {
 
       yield* get(port, "/login/1", { host: "localhost:3000" })
       yield* get(port, "/login/1", { host: "app.example", "x-forwarded-proto": "https" })
-      assert.deepStrictEqual(warnings, [], "loopback, and https behind a proxy, keep Secure cookies")
+      assert.deepStrictEqual(logs.at("WARN"), [], "loopback, and https behind a proxy, keep Secure cookies")
       yield* get(port, "/login/1", { host: "192.168.1.20:3000" })
       yield* get(port, "/login/1", { host: "192.168.1.20:3000" })
+      const warnings = logs.at("WARN")
       assert.strictEqual(warnings.length, 1, "once")
       assert.include(warnings[0], "plain-http request to 192.168.1.20:3000")
       assert.include(warnings[0], "SESSION_COOKIE_SECURE=false")

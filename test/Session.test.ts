@@ -5,10 +5,11 @@
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { assertNone, assertSome } from "@effect/vitest/utils"
-import { Effect, Exit, Logger, Option, Schema } from "effect"
+import { Effect, Exit, Option, Schema } from "effect"
 import { CurrentUser, LoginManager, Session, UserLoader } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { login, loginLayer, username, users } from "./utils/fixtures.js"
+import { captureLogs } from "./utils/logs.js"
 
 const Count = Session.key("count", Schema.NumberFromString)
 const Tags = Session.key("tags", Schema.Array(Schema.String))
@@ -120,10 +121,7 @@ describe("log out everywhere with cookie sessions", () => {
   )
 
   it.effect("without a security stamp it ends no other login, and a warning says so", () => {
-    const warnings: Array<string> = []
-    const logger = Logger.make(({ logLevel, message }) => {
-      if (logLevel._tag === "Warning") warnings.push(String(message))
-    })
+    const logs = captureLogs()
     return Effect.gen(function*() {
       const [laptop, phone] = [yield* testClient(everywhere), yield* testClient(everywhere)]
       yield* laptop.get("/login")
@@ -131,9 +129,10 @@ describe("log out everywhere with cookie sessions", () => {
       assert.strictEqual((yield* laptop.get("/everywhere")).body, "0")
       assert.strictEqual((yield* laptop.get("/username")).body, "Anonymous")
       assert.strictEqual((yield* phone.get("/username")).body, "Notch", "nothing could reach the phone")
+      const warnings = logs.at("WARN")
       assert.strictEqual(warnings.length, 1)
       assert.include(warnings[0], "ended no other login")
       assert.include(warnings[0], "securityStamp")
-    }).pipe(Effect.provide(loginLayer()), Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+    }).pipe(Effect.provide(loginLayer()), Effect.provide(logs.layer))
   })
 })

@@ -7,12 +7,13 @@ import { Migrator, SqlClient } from "@effect/sql"
 import { LibsqlClient, LibsqlMigrator } from "@effect/sql-libsql"
 import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Logger, LogLevel, Option, Redacted, TestClock } from "effect"
+import { Effect, Layer, Option, Redacted, TestClock } from "effect"
 import { SessionStore } from "effect-login"
 import * as SqlStore from "effect-login/SqlStore"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { captureLogs } from "./utils/logs.js"
 import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
 
 const pause = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
@@ -85,10 +86,8 @@ describe("SqlStore on PostgreSQL", () => {
   if (!postgresAvailable) it("needs PostgreSQL", () => assert.fail(postgresMissing))
 
   it.live("an outage: failures bounded in time, logged once each way, and recovery", () => {
-    const lines: Array<{ level: string; message: string }> = []
-    const logger = Logger.make(({ logLevel, message }) => {
-      lines.push({ level: logLevel.label, message: Array.isArray(message) ? message.join(" ") : String(message) })
-    })
+    const logs = captureLogs()
+    const lines = logs.lines
     return Effect.gen(function*() {
       const pg = yield* postgresServer
       const client = yield* Layer.build(PgClient.layer({ url: Redacted.make(pg.url) }))
@@ -116,7 +115,7 @@ describe("SqlStore on PostgreSQL", () => {
       assert.include(errors[0]!.message, "the SQL session store is unreachable")
       assert.strictEqual(lines.filter((line) => line.message.endsWith("store is back")).length, 1)
     }).pipe(
-      Effect.provide(Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.Info))),
+      Effect.provide(logs.layer),
       Effect.scoped
     )
   }, 60_000)

@@ -7,11 +7,12 @@
  */
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, Layer, Logger, LogLevel, Redacted } from "effect"
+import { Cause, Effect, Exit, Fiber, Layer, Redacted } from "effect"
 import { LoginManager, loginRequired, RedisStore, SessionStore, UserLoader } from "effect-login"
 import { Redis } from "ioredis"
 import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
+import { captureLogs } from "./utils/logs.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 
 interface User {
@@ -44,18 +45,6 @@ const loginOver = (store: Layer.Layer<SessionStore.SessionStore, SessionStore.Se
     cookie: { secure: false }
   })
     .pipe(Layer.provideMerge(store), Layer.provide(layerMemory([ada])))
-
-/** Every line logged, with its level. */
-const capture = () => {
-  const lines: Array<{ level: string; message: string }> = []
-  const logger = Logger.make(({ logLevel, message }) => {
-    lines.push({ level: logLevel.label, message: Array.isArray(message) ? message.join(" ") : String(message) })
-  })
-  return {
-    lines,
-    layer: Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.Info))
-  }
-}
 
 describe("RedisStore.layer in production", () => {
   if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
@@ -104,7 +93,7 @@ describe("RedisStore.layer in production", () => {
     "an outage: logged once when it begins and once when it ends; what needs no session is served",
     () =>
       Effect.gen(function*() {
-        const logs = capture()
+        const logs = captureLogs()
         const redis = yield* redisServer
         const client = yield* redis.client()
         const context = yield* Layer.build(loginOver(RedisStore.layer(client)))
@@ -166,7 +155,7 @@ describe("RedisStore.layer in production", () => {
     "a command that never answers fails within the store's timeout, as a 503, and is logged once",
     () =>
       Effect.gen(function*() {
-        const logs = capture()
+        const logs = captureLogs()
         // A client whose commands hang forever: a Redis that accepts connections and never replies.
         const hanging: RedisStore.RedisClient = { eval: () => new Promise(() => {}) }
         const store = RedisStore.make(hanging, { timeout: "200 millis" })
