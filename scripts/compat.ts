@@ -10,7 +10,7 @@
  *     npm run compat              # the whole matrix (a few minutes, downloads runtimes)
  *     npm run compat -- --quick   # Node 20 and 22, TypeScript 7: what CI runs (test/compat.test.ts)
  */
-import { execFileSync } from "node:child_process"
+import { execFile, execFileSync } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -26,15 +26,27 @@ export interface Row {
   readonly why?: string | undefined
 }
 
-const run = (command: string, args: ReadonlyArray<string>, cwd: string, timeout = 300_000) => {
+// Asynchronous, so that a test runner calling these functions keeps its event loop (and its RPC) alive.
+const run = (
+  command: string,
+  args: ReadonlyArray<string>,
+  cwd: string,
+  timeout = 300_000
+): Promise<{ readonly ok: boolean; readonly output: string; readonly millis: number }> => {
   const started = performance.now()
-  try {
-    const output = execFileSync(command, args, { cwd, encoding: "utf8", stdio: "pipe", timeout })
-    return { ok: true, output, millis: performance.now() - started }
-  } catch (error) {
-    const e = error as { stdout?: string; stderr?: string; message?: string }
-    return { ok: false, output: `${e.stdout ?? ""}${e.stderr ?? ""}${e.message ?? ""}`, millis: 0 }
-  }
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd, encoding: "utf8", timeout, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve(
+          error === null
+            ? { ok: true, output: stdout, millis: performance.now() - started }
+            : { ok: false, output: `${stdout}${stderr}${error.message}`, millis: 0 }
+        )
+    )
+  })
 }
 
 const firstLine = (text: string) =>
@@ -48,11 +60,11 @@ const versionOf = (name: string) =>
 const kib = (dir: string) => Number(execFileSync("du", ["-sk", dir], { encoding: "utf8" }).split("\t")[0])
 
 /** The packed library installed with its peers (and the toolchains to try) in a fresh project. */
-export const prepare = (
+export const prepare = async (
   work: string,
   options: { readonly typescript: ReadonlyArray<string>; readonly bun?: boolean | undefined }
 ) => {
-  const packed = run("npm", ["pack", "--silent", "--pack-destination", work], root)
+  const packed = await run("npm", ["pack", "--silent", "--pack-destination", work], root)
   if (!packed.ok) throw new Error(`npm pack failed: ${packed.output}`)
   const tarball = path.join(work, packed.output.trim().split("\n").pop()!)
   const project = path.join(work, "app")
@@ -95,7 +107,11 @@ export const prepare = (
       dependencies: { ...dependencies, ...typescript, ...bun, "effect-login": `file:${tarball}` }
     })
   )
-  const installed = run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], project)
+  const installed = await run(
+    "npm",
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+    project
+  )
   if (!installed.ok) throw new Error(`npm install failed: ${installed.output}`)
   return {
     project,
@@ -111,13 +127,15 @@ export const prepare = (
 interface Runtime {
   readonly name: string
   /** The command that runs a JavaScript file; `undefined` with why when it cannot be had here. */
-  readonly resolve: (tools: string) => { readonly command: ReadonlyArray<string> } | { readonly why: string }
+  readonly resolve: (
+    tools: string
+  ) => Promise<{ readonly command: ReadonlyArray<string> } | { readonly why: string }>
 }
 
 const nodeFromNpm = (major: number): Runtime => ({
   name: `Node ${major}`,
-  resolve: (tools) => {
-    const found = run("npx", ["-y", `node@${major}`, "-p", "process.execPath"], tools)
+  resolve: async (tools) => {
+    const found = await run("npx", ["-y", `node@${major}`, "-p", "process.execPath"], tools)
     return found.ok ? { command: [found.output.trim()] } : { why: `npx node@${major}: ${firstLine(found.output)}` }
   }
 })
@@ -130,8 +148,8 @@ const fromPackage = (
   args: ReadonlyArray<string>
 ): Runtime => ({
   name,
-  resolve: (tools) => {
-    const installed = run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", pkg], tools)
+  resolve: async (tools) => {
+    const installed = await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", pkg], tools)
     const found = binaries.map((file) => path.join(tools, "node_modules", file)).find((file) => fs.existsSync(file))
     return installed.ok && found !== undefined
       ? { command: [found, ...args] }
@@ -140,7 +158,10 @@ const fromPackage = (
 })
 
 const runtimes = (quick: boolean): ReadonlyArray<Runtime> => [
-  { name: `Node ${process.versions.node.split(".")[0]} (installed)`, resolve: () => ({ command: [process.execPath] }) },
+  {
+    name: `Node ${process.versions.node.split(".")[0]} (installed)`,
+    resolve: async () => ({ command: [process.execPath] })
+  },
   nodeFromNpm(22),
   ...(quick ? [] : [
     nodeFromNpm(24),
@@ -150,67 +171,76 @@ const runtimes = (quick: boolean): ReadonlyArray<Runtime> => [
 ]
 
 /** Import time and the smoke run, on every runtime. */
-export const runtimeRows = (project: string, tools: string, quick: boolean): ReadonlyArray<Row> =>
-  runtimes(quick).map((runtime): Row => {
-    const resolved = runtime.resolve(tools)
-    if ("why" in resolved) return { name: runtime.name, ok: false, cells: [], why: resolved.why }
-    const [command, ...args] = resolved.command
-    const smoke = run(command!, [...args, "smoke.mjs"], project, 60_000)
-    if (!smoke.ok) return { name: runtime.name, ok: false, cells: [], why: `smoke: ${firstLine(smoke.output)}` }
-    const result = JSON.parse(smoke.output.trim().split("\n").pop()!)
-    const passed = result.refused === 401 && result.login === 200 && result.protected === 200 &&
-      result.name === "Notch" && result.logout === 200 && result.after === 401
-    const imports = Array.from({ length: 5 }, () => {
-      const timed = run(command!, [...args, "import.mjs"], project, 60_000)
-      return timed.ok ? Number(timed.output.trim()) : Number.NaN
-    })
-    const isNode = runtime.name.startsWith("Node")
-    const require = isNode
-      ? run(command!, ["-e", "console.log(typeof require('effect-login').LoginManager.layer)"], project, 60_000)
-      : undefined
-    // The ported Flask-Login suite against the conformance server, from the repository, on this Node.
-    const conformance = isNode && !quick
-      ? run(command!, [
-        path.join(root, "node_modules/vitest/vitest.mjs"),
-        "run",
-        "test/conformance/flask-login.test.ts"
-      ], root)
-      : undefined
-    const conformanceCell = conformance === undefined
-      ? "—"
-      : conformance.ok
-      ? `${/Tests\s+(\d+) passed/.exec(conformance.output)?.[1] ?? "?"} passed`
-      : `fails: ${/Tests\s+([^\n]*)/.exec(conformance.output)?.[1] ?? firstLine(conformance.output)}`
-    return {
-      name: runtime.name,
-      cells: [
-        result.runtime,
-        `${median(imports).toFixed(0)} ms`,
-        passed ? `passes (${result.millis} ms)` : `fails: ${JSON.stringify(result)}`,
-        require === undefined ? "—" : require.ok && require.output.trim() === "function" ? "works" : "fails",
-        conformanceCell
-      ],
-      ok: passed && (conformance === undefined || conformance.ok),
-      why: passed ?
-        conformance === undefined || conformance.ok ? undefined : "the conformance suite failed" :
-        "the smoke run answered otherwise"
-    }
-  })
+export const runtimeRows = async (project: string, tools: string, quick: boolean): Promise<ReadonlyArray<Row>> => {
+  const rows: Array<Row> = []
+  for (const runtime of runtimes(quick)) rows.push(await runtimeRow(runtime, project, tools, quick))
+  return rows
+}
+
+const runtimeRow = async (runtime: Runtime, project: string, tools: string, quick: boolean): Promise<Row> => {
+  const resolved = await runtime.resolve(tools)
+  if ("why" in resolved) return { name: runtime.name, ok: false, cells: [], why: resolved.why }
+  const [command, ...args] = resolved.command
+  const smoke = await run(command!, [...args, "smoke.mjs"], project, 60_000)
+  if (!smoke.ok) return { name: runtime.name, ok: false, cells: [], why: `smoke: ${firstLine(smoke.output)}` }
+  const result = JSON.parse(smoke.output.trim().split("\n").pop()!)
+  const passed = result.refused === 401 && result.login === 200 && result.protected === 200 &&
+    result.name === "Notch" && result.logout === 200 && result.after === 401
+  const imports: Array<number> = []
+  for (let i = 0; i < 5; i++) {
+    const timed = await run(command!, [...args, "import.mjs"], project, 60_000)
+    imports.push(timed.ok ? Number(timed.output.trim()) : Number.NaN)
+  }
+  const isNode = runtime.name.startsWith("Node")
+  const require = isNode
+    ? await run(command!, ["-e", "console.log(typeof require('effect-login').LoginManager.layer)"], project, 60_000)
+    : undefined
+  // The ported Flask-Login suite against the conformance server, from the repository, on this Node.
+  const conformance = isNode && !quick
+    ? await run(command!, [
+      path.join(root, "node_modules/vitest/vitest.mjs"),
+      "run",
+      "test/conformance/flask-login.test.ts"
+    ], root)
+    : undefined
+  const conformanceCell = conformance === undefined
+    ? "—"
+    : conformance.ok
+    ? `${/Tests\s+(\d+) passed/.exec(conformance.output)?.[1] ?? "?"} passed`
+    : `fails: ${/Tests\s+([^\n]*)/.exec(conformance.output)?.[1] ?? firstLine(conformance.output)}`
+  return {
+    name: runtime.name,
+    cells: [
+      result.runtime,
+      `${median(imports).toFixed(0)} ms`,
+      passed ? `passes (${result.millis} ms)` : `fails: ${JSON.stringify(result)}`,
+      require === undefined ? "—" : require.ok && require.output.trim() === "function" ? "works" : "fails",
+      conformanceCell
+    ],
+    ok: passed && (conformance === undefined || conformance.ok),
+    why: passed ?
+      conformance === undefined || conformance.ok ? undefined : "the conformance suite failed" :
+      "the smoke run answered otherwise"
+  }
+}
 
 /** Type-checking the consumer app against the packed `.d.ts`, without skipLibCheck. */
-export const typescriptRows = (project: string, versions: ReadonlyArray<string>): ReadonlyArray<Row> =>
-  versions.map((version): Row => {
+export const typescriptRows = async (project: string, versions: ReadonlyArray<string>): Promise<ReadonlyArray<Row>> => {
+  const rows: Array<Row> = []
+  for (const version of versions) {
     const dir = path.join(project, "node_modules", `ts-${version}`)
     const actual = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version as string
-    const checked = run(process.execPath, [path.join(dir, "bin/tsc"), "-p", "tsconfig.json"], project)
+    const checked = await run(process.execPath, [path.join(dir, "bin/tsc"), "-p", "tsconfig.json"], project)
     const errors = checked.output.split("\n").filter((line) => / error TS\d+/.test(line))
-    return {
+    rows.push({
       name: `TypeScript ${actual}`,
       ok: checked.ok,
       cells: [checked.ok ? "compiles" : `${errors.length} errors`],
       why: checked.ok ? undefined : firstLine(errors[0] ?? checked.output)
-    }
-  })
+    })
+  }
+  return rows
+}
 
 /** Bundled with esbuild: what a subpath import costs against the root. */
 export const bundleRows = async (project: string): Promise<ReadonlyArray<Row>> => {
@@ -260,9 +290,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   fs.mkdirSync(tools)
   fs.writeFileSync(path.join(tools, "package.json"), JSON.stringify({ private: true }))
   try {
-    const prepared = prepare(work, { typescript, bun: !quick })
-    const runtime = runtimeRows(prepared.project, tools, quick)
-    const types = typescriptRows(prepared.project, typescript)
+    const prepared = await prepare(work, { typescript, bun: !quick })
+    const runtime = await runtimeRows(prepared.project, tools, quick)
+    const types = await typescriptRows(prepared.project, typescript)
     const bundles = await bundleRows(prepared.project)
     const date = new Date().toISOString().slice(0, 10)
     const doc = `# Compatibility, measured

@@ -80,14 +80,14 @@ describe("the published package", () => {
 
   // The quick part of `npm run compat` (scripts/compat.ts): a runtime beside the installed one, and the newest
   // TypeScript without skipLibCheck (which found a published type pointing into a stripped internal module).
-  it("runs on Node 20 and 22 over real HTTP, and type-checks with TypeScript 7 without skipLibCheck", () => {
+  it("runs on Node 20 and 22 over real HTTP, and type-checks with TypeScript 7 without skipLibCheck", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "effect-login-compat-"))
     const tools = path.join(work, "tools")
     fs.mkdirSync(tools)
     fs.writeFileSync(path.join(tools, "package.json"), JSON.stringify({ private: true }))
     try {
-      const { project } = compat.prepare(work, { typescript: ["7"] })
-      const rows = [...compat.runtimeRows(project, tools, true), ...compat.typescriptRows(project, ["7"])]
+      const { project } = await compat.prepare(work, { typescript: ["7"] })
+      const rows = [...await compat.runtimeRows(project, tools, true), ...await compat.typescriptRows(project, ["7"])]
       assert.deepStrictEqual(
         rows.map((row) => [row.name, row.ok, row.why]),
         [
