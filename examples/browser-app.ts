@@ -8,7 +8,7 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { freshLoginRequired, LoginManager, loginRequired, SafeRedirect, Session, UserLoader } from "effect-login"
+import { LoginManager, SafeRedirect, Session, UserLoader } from "effect-login"
 import { timingSafeEqual } from "node:crypto"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
@@ -21,7 +21,16 @@ interface User {
 
 const users: ReadonlyArray<User> = [{ id: "1", name: "ada", password: "ada-password" }]
 
-export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layerMemory, login } = UserLoader.make({
+export const {
+  AuthenticatedUser,
+  CurrentUser,
+  freshLoginRequired,
+  FreshUser,
+  isAuthenticated,
+  layerMemory,
+  login,
+  loginRequired
+} = UserLoader.make("app/Users", {
   id: (user: User) => user.id
 })
 

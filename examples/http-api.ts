@@ -46,7 +46,8 @@ const accounts: ReadonlyArray<Account> = [
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b))
 
-export const { AuthenticatedUser, FreshUser, layer, login } = UserLoader.make({ id: (user: User) => user.id })
+export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
+export const { AuthenticatedUser, FreshUser, layer, login } = Users
 
 export const UsersLive = layer(
   (id) => Effect.succeed(Option.fromNullable(accounts.find((a) => a.user.id === id)?.user)),
@@ -64,11 +65,17 @@ export const UsersLive = layer(
 
 /** Scripts authenticate with an API key; the OpenAPI document shows both ways in. */
 export class LoginRequired extends HttpApiMiddleware.Tag<LoginRequired>()(
-  "LoginRequired",
-  HttpApiLogin.loginRequired({
+  "app/LoginRequired",
+  HttpApiLogin.loginRequired(Users, {
     session: HttpApiLogin.sessionCookie(),
     apiKey: HttpApiSecurity.apiKey({ in: "header", key: "X-API-Key" })
   })
+) {}
+
+/** Admin endpoints want the password entered in this session: no API key, no remembered login. */
+export class FreshLoginRequired extends HttpApiMiddleware.Tag<FreshLoginRequired>()(
+  "app/FreshLoginRequired",
+  HttpApiLogin.freshLoginRequired(Users, { session: HttpApiLogin.sessionCookie() })
 ) {}
 
 export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()(
@@ -102,7 +109,7 @@ export class AdminGroup extends HttpApiGroup.make("admin")
   .add(
     HttpApiEndpoint.get("stats", "/admin/stats").addSuccess(Schema.Struct({ users: Schema.Number })).addError(Forbidden)
   )
-  .middleware(HttpApiLogin.FreshLoginRequired)
+  .middleware(FreshLoginRequired)
 {}
 
 export class Api extends HttpApi.make("api").add(AuthGroup).add(MeGroup).add(AdminGroup) {}
@@ -143,7 +150,11 @@ const AdminLive = HttpApiBuilder.group(
 /** The API with its handlers and effect-login's middleware, ready to serve. */
 export const ApiLive = HttpApiBuilder.api(Api).pipe(
   Layer.provide([AuthLive, MeLive, AdminLive]),
-  Layer.provide([HttpApiLogin.layer, HttpApiLogin.layerLoginRequired(LoginRequired)])
+  Layer.provide([
+    HttpApiLogin.layer,
+    HttpApiLogin.layerLoginRequired(LoginRequired),
+    HttpApiLogin.layerFreshLoginRequired(FreshLoginRequired)
+  ])
 )
 
 /** The login manager, from SECRET_KEY (a development key when unset). */

@@ -15,9 +15,12 @@ interface User {
   readonly name: string
 }
 
-export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layerMemory, login } = UserLoader.make({
-  id: (user: User) => user.id
-})
+export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
+export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layerMemory, login } = Users
+
+/** The login middleware of these users' routes. */
+export const LoginRequired = LayerRouterLogin.loginRequired(Users)
+export const FreshLoginRequired = LayerRouterLogin.freshLoginRequired(Users)
 
 const ada: User = { id: "1", name: "Ada" }
 
@@ -37,14 +40,14 @@ export const ProtectedRoutes = HttpLayerRouter.add(
   "GET",
   "/me",
   Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`You are ${user.name}`))
-).pipe(Layer.provide(LayerRouterLogin.LoginRequiredMiddleware.layer))
+).pipe(Layer.provide(LoginRequired.layer))
 
 /** Routes behind a fresh login: they get the FreshUser. */
 export const FreshRoutes = HttpLayerRouter.add(
   "GET",
   "/settings",
   Effect.map(FreshUser, (user) => HttpServerResponse.text(`Settings of ${user.name}`))
-).pipe(Layer.provide(LayerRouterLogin.FreshLoginRequiredMiddleware.layer))
+).pipe(Layer.provide(FreshLoginRequired.layer))
 
 export const AllRoutes = Layer.mergeAll(PublicRoutes, ProtectedRoutes, FreshRoutes).pipe(
   Layer.provide(

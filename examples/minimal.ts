@@ -1,7 +1,7 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Option } from "effect"
-import { LoginManager, loginRequired, UserLoader } from "effect-login"
+import { LoginManager, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 
 interface User {
@@ -11,9 +11,10 @@ interface User {
 const users = new Map<string, User>([["1", { id: "1", name: "Ada" }]])
 
 // Declare your user type once: CurrentUser, AuthenticatedUser and login are typed from it.
-const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login } = UserLoader.make({
-  id: (user: User) => user.id
-})
+const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login, loginRequired } = UserLoader.make(
+  "app/Users",
+  { id: (user: User) => user.id }
+)
 
 const hello = Effect.map(CurrentUser, (user) => HttpServerResponse.text(isAuthenticated(user) ? user.name : "stranger"))
 const me = Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`Hello ${user.name}`))

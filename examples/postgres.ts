@@ -11,7 +11,7 @@ import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { LoginManager, loginRequired, Session, UserLoader } from "effect-login"
+import { LoginManager, Session, UserLoader } from "effect-login"
 import * as SqlStore from "effect-login/SqlStore"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
@@ -19,7 +19,7 @@ import { pathToFileURL } from "node:url"
 const User = Schema.Struct({ id: Schema.String, name: Schema.String, stamp: Schema.Number })
 type User = typeof User.Type
 
-const { AuthenticatedUser, layer, login } = UserLoader.make({
+const { AuthenticatedUser, layer, login, loginRequired } = UserLoader.make("app/Users", {
   id: (user: User) => user.id,
   // A change of stamp ends every session and remember token of the user, on every instance.
   securityStamp: (user) => String(user.stamp)

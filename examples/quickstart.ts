@@ -10,7 +10,7 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { LoginManager, loginRequired, SafeRedirect, Session, UserLoader } from "effect-login"
+import { LoginManager, SafeRedirect, Session, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
 
@@ -27,9 +27,8 @@ const users: ReadonlyMap<string, User> = new Map([
   ["another", { id: "another", name: "another", password: "anotherpass" }]
 ])
 
-export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login } = UserLoader.make({
-  id: (user: User) => user.id
-})
+export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
+export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login, loginRequired } = Users
 
 export const UsersLive = layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))
 

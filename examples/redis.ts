@@ -9,7 +9,7 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Redacted } from "effect"
-import { LoginManager, loginRequired, RedisStore, Session, SessionStore, UserLoader } from "effect-login"
+import { LoginManager, RedisStore, Session, SessionStore, UserLoader } from "effect-login"
 import { Redis } from "ioredis"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
@@ -19,7 +19,9 @@ interface User {
   readonly name: string
 }
 
-const { AuthenticatedUser, layerMemory, login } = UserLoader.make({ id: (user: User) => user.id })
+const { AuthenticatedUser, layerMemory, login, loginRequired } = UserLoader.make("app/Users", {
+  id: (user: User) => user.id
+})
 const ada: User = { id: "1", name: "Ada" }
 
 /** The app: which instance answered is in every body. */

@@ -52,58 +52,74 @@ export const anonymous: Anonymous = new Anonymous()
 export const isAnonymous = (u: unknown): u is Anonymous => Predicate.hasProperty(u, AnonymousTypeId)
 
 /**
- * The identifier of the authenticated-user service: a handler that needs it
- * does not compile until it is mounted behind `loginRequired`.
+ * Marks the identifiers of the authenticated-user and fresh-user services.
+ *
+ * @since 0.2.0
+ * @category type ids
+ */
+export const UserServiceTypeId: unique symbol = Symbol.for("effect-login/UserService")
+
+/**
+ * @since 0.2.0
+ * @category type ids
+ */
+export type UserServiceTypeId = typeof UserServiceTypeId
+
+/**
+ * The identifier of the authenticated-user service of the user type declared
+ * as `Key` (see `UserLoader.make`): a handler that needs it does not compile
+ * until it is mounted behind that declaration's `loginRequired`, and the user
+ * types of two declarations cannot be mixed.
  *
  * @since 0.1.0
- * @category tags
+ * @category models
  */
-export interface AuthenticatedUser {
-  readonly _: unique symbol
+export interface AuthenticatedUser<Key extends string> {
+  readonly [UserServiceTypeId]: { readonly authenticated: Key }
 }
 
 /**
- * The untyped tag behind every application's `AuthenticatedUser`; use the
- * typed one from `UserLoader.make`.
+ * The identifier of the fresh-user service of the user type declared as
+ * `Key`: proof that the user entered their credentials in this session
+ * (recently enough, with `freshMaxAge`). Only `freshLoginRequired` provides it.
  *
  * @since 0.1.0
- * @category tags
+ * @category models
  */
-export const AuthenticatedUser: Context.Tag<AuthenticatedUser, unknown> = Context.GenericTag<
-  AuthenticatedUser,
-  unknown
->(
-  "effect-login/AuthenticatedUser"
-)
-
-/**
- * The identifier of the fresh-user service: proof that the user entered their
- * credentials in this session (recently enough, with `freshMaxAge`). Only
- * `freshLoginRequired` provides it.
- *
- * @since 0.1.0
- * @category tags
- */
-export interface FreshUser {
-  readonly _: unique symbol
+export interface FreshUser<Key extends string> {
+  readonly [UserServiceTypeId]: { readonly fresh: Key }
 }
 
+// Never exported, so that no program can write a value of the branded types below: only the
+// guards (and the test Layers) of this package produce them, from a user they checked.
+declare const authenticatedProof: unique symbol
+declare const freshProof: unique symbol
+
 /**
- * The untyped tag behind every application's `FreshUser`; use the typed one
- * from `UserLoader.make`.
+ * A user that `loginRequired` checked: the application's user type, with a
+ * brand that only this package can put on it. `Effect.provideService` with a
+ * plain user object does not compile.
  *
- * @since 0.1.0
- * @category tags
+ * @since 0.2.0
+ * @category models
  */
-export const FreshUser: Context.Tag<FreshUser, unknown> = Context.GenericTag<FreshUser, unknown>(
-  "effect-login/FreshUser"
-)
+export type Authenticated<User> = User & { readonly [authenticatedProof]: true }
+
+/**
+ * A user that `freshLoginRequired` checked: also {@link Authenticated}, while
+ * an authenticated user is not fresh.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Fresh<User> = Authenticated<User> & { readonly [freshProof]: true }
 
 /**
  * Flask-Login's `LOGIN_DISABLED`, made type-safe: when it holds a user, routes
  * behind `loginRequired` let anonymous requests through and see that stand-in
  * user, while `CurrentUser` stays anonymous. Set it with the
- * `layerLoginDisabled` of `UserLoader.make`, in tests only.
+ * `layerLoginDisabled` of `UserLoader.make`, in tests only: that Layer's type
+ * shows `LoginDisabled` as its output, and building it logs a warning.
  *
  * @since 0.1.0
  * @category references

@@ -5,46 +5,54 @@
  * that `HttpApiClient` decodes.
  *
  * ```ts
- * import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+ * import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
  * import { Effect, Layer, Schema } from "effect"
  * import { HttpApiLogin, UserLoader } from "effect-login"
  *
  * interface User { readonly id: string; readonly name: string }
- * const { AuthenticatedUser } = UserLoader.make({ id: (user: User) => user.id })
+ * const Users = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ *
+ * // A tag of the application's own, for its user type.
+ * class LoginRequired extends HttpApiMiddleware.Tag<LoginRequired>()(
+ *   "example/LoginRequired",
+ *   HttpApiLogin.loginRequired(Users, { session: HttpApiLogin.sessionCookie() })
+ * ) {}
  *
  * class Api extends HttpApi.make("api").add(
  *   HttpApiGroup.make("me")
  *     .add(HttpApiEndpoint.get("me", "/me").addSuccess(Schema.String))
- *     .middleware(HttpApiLogin.LoginRequired)
+ *     .middleware(LoginRequired)
  * ) {}
  *
  * export const MeLive = HttpApiBuilder.group(Api, "me", (handlers) =>
- *   handlers.handle("me", () => Effect.map(AuthenticatedUser, (user) => user.name))
- * ).pipe(Layer.provide(HttpApiLogin.layer))
+ *   handlers.handle("me", () => Effect.map(Users.AuthenticatedUser, (user) => user.name))
+ * ).pipe(Layer.provide(HttpApiLogin.layerLoginRequired(LoginRequired)))
  * ```
+ *
+ * An HttpApi middleware provides one service: an endpoint that needs both the
+ * `FreshUser` and the `AuthenticatedUser`, or the user and the `Session` (to
+ * log out), lists both middleware tags.
  *
  * @since 0.1.0
  */
 import * as HttpApiMiddleware from "@effect/platform/HttpApiMiddleware"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpApiSecurity from "@effect/platform/HttpApiSecurity"
-import type * as HttpRouter from "@effect/platform/HttpRouter"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
-import * as Record from "effect/Record"
 import * as Schema from "effect/Schema"
 import * as CurrentUser from "./CurrentUser.js"
+import * as guard from "./internal/guard.js"
 import * as refusal from "./internal/refusal.js"
 import { RequestSession } from "./internal/requestSession.js"
 import type * as LoginEvents from "./LoginEvents.js"
 import * as LoginManager from "./LoginManager.js"
 import * as Session from "./Session.js"
-import type { SessionStoreError } from "./SessionStore.js"
-import type { UserLoaderError } from "./UserLoader.js"
+import { SessionStoreError } from "./SessionStore.js"
+import * as UserLoader from "./UserLoader.js"
 
 /**
  * The session cookie as an OpenAPI security scheme (`apiKey` in a cookie).
@@ -116,41 +124,48 @@ export const authentication = <const Security extends Record<string, HttpApiSecu
  */
 export const orServiceUnavailable = <A, E, R>(
   self: Effect.Effect<A, E, R>
-): Effect.Effect<A, Exclude<E, UserLoaderError | SessionStoreError> | ServiceUnavailable, R> =>
+): Effect.Effect<A, Exclude<E, Extract<E, UserLoader.UserLoaderError | SessionStoreError>> | ServiceUnavailable, R> =>
   Effect.catchIf(
     self,
-    (error) => Predicate.isTagged(error, "UserLoaderError") || Predicate.isTagged(error, "SessionStoreError"),
+    (error): error is Extract<E, UserLoader.UserLoaderError | SessionStoreError> =>
+      error instanceof UserLoader.UserLoaderError || error instanceof SessionStoreError,
     () => Effect.fail(new ServiceUnavailable({ message: "The user or session store is unavailable" }))
-  ) as Effect.Effect<A, Exclude<E, UserLoaderError | SessionStoreError> | ServiceUnavailable, R>
+  )
 
 /**
- * The options of a login-required middleware tag: it provides
- * `AuthenticatedUser`, or fails with `Unauthorized` or `ServiceUnavailable`.
+ * The options of a login-required middleware tag for the users of one
+ * declaration: it provides their `AuthenticatedUser`, or fails with
+ * `Unauthorized` or `ServiceUnavailable`.
  *
  * @since 0.1.0
  * @category options
  */
-export const loginRequired = <const Security extends Record<string, HttpApiSecurity.HttpApiSecurity>>(
-  security: Security
-) =>
+export const loginRequired = <
+  Key extends string,
+  User,
+  const Security extends Record<string, HttpApiSecurity.HttpApiSecurity>
+>(users: UserLoader.Users<Key, User>, security: Security) =>
   ({
-    provides: CurrentUser.AuthenticatedUser,
+    provides: users.AuthenticatedUser,
     failure: Schema.Union(Unauthorized, ServiceUnavailable),
     security
   }) as const
 
 /**
- * The options of a fresh-login-required middleware tag: it provides
- * `FreshUser`, or fails with `Unauthorized`, `NeedsRefresh` or `ServiceUnavailable`.
+ * The options of a fresh-login-required middleware tag for the users of one
+ * declaration: it provides their `FreshUser`, or fails with `Unauthorized`,
+ * `NeedsRefresh` or `ServiceUnavailable`.
  *
  * @since 0.1.0
  * @category options
  */
-export const freshLoginRequired = <const Security extends Record<string, HttpApiSecurity.HttpApiSecurity>>(
-  security: Security
-) =>
+export const freshLoginRequired = <
+  Key extends string,
+  User,
+  const Security extends Record<string, HttpApiSecurity.HttpApiSecurity>
+>(users: UserLoader.Users<Key, User>, security: Security) =>
   ({
-    provides: CurrentUser.FreshUser,
+    provides: users.FreshUser,
     failure: Schema.Union(Unauthorized, NeedsRefresh, ServiceUnavailable),
     security
   }) as const
@@ -167,52 +182,32 @@ export class Authentication extends HttpApiMiddleware.Tag<Authentication>()(
 ) {}
 
 /**
- * Gives endpoints the `AuthenticatedUser`; anonymous requests get `Unauthorized`.
- *
- * @since 0.1.0
- * @category tags
+ * A middleware tag with `HttpApiSecurity` schemes, whose handlers give `A` or fail with `E`, and
+ * (when `Provides` is a tag) provide it.
  */
-export class LoginRequired extends HttpApiMiddleware.Tag<LoginRequired>()(
-  "effect-login/HttpApi/LoginRequired",
-  loginRequired({ session: sessionCookie() })
-) {}
-
-/**
- * Gives endpoints the `FreshUser`; stale logins get `NeedsRefresh`.
- *
- * @since 0.1.0
- * @category tags
- */
-export class FreshLoginRequired extends HttpApiMiddleware.Tag<FreshLoginRequired>()(
-  "effect-login/HttpApi/FreshLoginRequired",
-  freshLoginRequired({ session: sessionCookie() })
-) {}
-
-type Handlers<A, E> = Record<string, (credential: any) => Effect.Effect<A, E, HttpRouter.HttpRouter.Provided>>
-
-type SecurityTag<I, S> = Context.Tag<I, S> & { readonly security: Record<string, HttpApiSecurity.HttpApiSecurity> }
+type SecurityTag<I, Security extends Record<string, HttpApiSecurity.HttpApiSecurity>, A, E, Provides> =
+  & Context.Tag<I, HttpApiMiddleware.HttpApiMiddlewareSecurity<Security, A, E>>
+  & { readonly security: Security; readonly provides: Provides }
 
 // Every scheme of a tag runs the same check: the session and the request loaders read the
 // request themselves. HttpApi tries the schemes in order until one succeeds; only the first
 // publishes events, so that a refusal is one event however many schemes were tried.
-const implement = <I, S extends Handlers<unknown, unknown>>(
-  tag: SecurityTag<I, S>,
+const implement = <I, Security extends Record<string, HttpApiSecurity.HttpApiSecurity>, A, E>(
+  tag: SecurityTag<I, Security, A, E, unknown>,
   check: (
     first: boolean
-  ) => Effect.Effect<
-    unknown,
-    unknown,
-    HttpServerRequest.HttpServerRequest | LoginManager.LoginManager | LoginEvents.LoginEvents
-  >
+  ) => Effect.Effect<A, E, HttpServerRequest.HttpServerRequest | LoginManager.LoginManager | LoginEvents.LoginEvents>
 ): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> =>
   Layer.effect(
     tag,
     Effect.map(Effect.context<LoginManager.LoginManager | LoginEvents.LoginEvents>(), (context) => {
       const schemes = Object.keys(tag.security)
-      return Record.map(tag.security, (_, key) => {
-        const run = Effect.provide(check(key === schemes[0]), context)
-        return () => run
-      }) as unknown as S
+      const handlers: Record<string, () => Effect.Effect<A, E, HttpServerRequest.HttpServerRequest>> = {}
+      for (const scheme of schemes) {
+        const run = Effect.provide(check(scheme === schemes[0]), context)
+        handlers[scheme] = () => run
+      }
+      return handlers as HttpApiMiddleware.HttpApiMiddlewareSecurity<Security, A, E>
     })
   )
 
@@ -221,22 +216,38 @@ const sessionOfRequest = Effect.flatMap(
   (request) => Effect.flatMap(LoginManager.LoginManager, (manager) => manager.sessionFor(request))
 )
 
-const authenticated = (session: Session.Session) =>
-  Effect.flatMap(
-    orServiceUnavailable(session.authenticated),
-    (user) =>
-      Option.isSome(user)
-        ? Effect.succeed(user)
-        // Flask's LOGIN_DISABLED, for tests: the stand-in user passes.
-        : CurrentUser.LoginDisabled
-  )
+// The declaration whose user a tag provides, from its runtime tag (see internal/guard.ts).
+const declared = (provides: Context.Tag<any, any>, kind: "AuthenticatedUser" | "FreshUser"): string => {
+  const prefix = `effect-login/${kind}/`
+  if (!provides.key.startsWith(prefix)) {
+    throw new Error(
+      `effect-login: HttpApiLogin.layer${kind === "FreshUser" ? "Fresh" : ""}LoginRequired needs a tag made with ` +
+        `HttpApiLogin.${
+          kind === "FreshUser" ? "freshLoginRequired" : "loginRequired"
+        }; this one provides ${provides.key}`
+    )
+  }
+  return provides.key.slice(prefix.length)
+}
+
+const authenticated = (session: Session.Session, key: string) =>
+  Effect.flatMap(Effect.context<never>(), (context) =>
+    guard.wrongLoader(key, context) ?? Effect.flatMap(
+      orServiceUnavailable(session.authenticated),
+      (user) =>
+        Option.isSome(user)
+          ? Effect.succeed(user)
+          // Flask's LOGIN_DISABLED, for tests: the stand-in user passes.
+          : CurrentUser.LoginDisabled
+    ))
 
 // The same events and messages as the router's refusals (internal/refusal.ts), answered as schema errors.
-const refuse = (session: Session.Session, first: boolean, kind: refusal.Kind) =>
+const refusals = { Unauthorized, NeedsRefresh } as const
+
+const refuse = <Kind extends refusal.Kind>(session: Session.Session, first: boolean, kind: Kind) =>
   Effect.suspend(() => {
     if (first && session instanceof RequestSession) session.announce(kind)
-    const message = refusal.messages[kind]
-    return Effect.fail(kind === "Unauthorized" ? new Unauthorized({ message }) : new NeedsRefresh({ message }))
+    return Effect.fail(new refusals[kind]({ message: refusal.messages[kind] }) as InstanceType<typeof refusals[Kind]>)
   })
 
 /**
@@ -245,62 +256,83 @@ const refuse = (session: Session.Session, first: boolean, kind: refusal.Kind) =>
  * @since 0.1.0
  * @category layers
  */
-export const layerAuthentication = <I, S extends Handlers<Session.Session, ServiceUnavailable>>(
-  tag: SecurityTag<I, S>
+export const layerAuthentication = <I, Security extends Record<string, HttpApiSecurity.HttpApiSecurity>>(
+  tag: SecurityTag<I, Security, Session.Session, ServiceUnavailable, typeof Session.Session>
 ): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> => implement(tag, () => sessionOfRequest)
 
 /**
- * Implements a {@link loginRequired} tag.
+ * Implements a {@link loginRequired} tag. A tag that provides anything else
+ * than a declaration's `AuthenticatedUser` (its `FreshUser`, the `Session`)
+ * does not compile.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerLoginRequired = <I, S extends Handlers<unknown, Unauthorized | ServiceUnavailable>>(
-  tag: SecurityTag<I, S>
-): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> =>
-  implement(tag, (first) =>
+export const layerLoginRequired = <
+  I,
+  Key extends string,
+  User,
+  Security extends Record<string, HttpApiSecurity.HttpApiSecurity>
+>(
+  tag: SecurityTag<
+    I,
+    Security,
+    CurrentUser.Authenticated<User>,
+    Unauthorized | ServiceUnavailable,
+    Context.Tag<CurrentUser.AuthenticatedUser<Key>, CurrentUser.Authenticated<User>>
+  >
+): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> => {
+  const key = declared(tag.provides, "AuthenticatedUser")
+  return implement(tag, (first) =>
     Effect.gen(function*() {
       const session = yield* sessionOfRequest
-      const user = yield* authenticated(session)
-      if (Option.isSome(user)) return user.value
+      const user = yield* authenticated(session, key)
+      if (Option.isSome(user)) return user.value as CurrentUser.Authenticated<User>
       return yield* refuse(session, first, "Unauthorized")
     }))
+}
 
 /**
- * Implements a {@link freshLoginRequired} tag.
+ * Implements a {@link freshLoginRequired} tag. A tag that provides anything
+ * else than a declaration's `FreshUser` does not compile.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerFreshLoginRequired = <
   I,
-  S extends Handlers<unknown, Unauthorized | NeedsRefresh | ServiceUnavailable>
+  Key extends string,
+  User,
+  Security extends Record<string, HttpApiSecurity.HttpApiSecurity>
 >(
-  tag: SecurityTag<I, S>
-): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> =>
-  implement(tag, (first) =>
+  tag: SecurityTag<
+    I,
+    Security,
+    CurrentUser.Fresh<User>,
+    Unauthorized | NeedsRefresh | ServiceUnavailable,
+    Context.Tag<CurrentUser.FreshUser<Key>, CurrentUser.Fresh<User>>
+  >
+): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> => {
+  const key = declared(tag.provides, "FreshUser")
+  return implement(tag, (first) =>
     Effect.gen(function*() {
       const session = yield* sessionOfRequest
-      const user = yield* authenticated(session)
+      const user = yield* authenticated(session, key)
       if (Option.isNone(user)) {
         return yield* refuse(session, first, "Unauthorized")
       }
-      if ((yield* CurrentUser.LoginDisabled)._tag === "Some" || (yield* session.isFresh)) return user.value
+      if (Option.isSome(yield* CurrentUser.LoginDisabled) || (yield* orServiceUnavailable(session.isFresh))) {
+        return user.value as CurrentUser.Fresh<User>
+      }
       return yield* refuse(session, first, "NeedsRefresh")
     }))
+}
 
 /**
- * The ready-made tags, implemented.
+ * The ready-made {@link Authentication} tag, implemented.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<
-  Authentication | LoginRequired | FreshLoginRequired,
-  never,
-  LoginManager.LoginManager | LoginEvents.LoginEvents
-> = Layer.mergeAll(
-  layerAuthentication(Authentication),
-  layerLoginRequired(LoginRequired),
-  layerFreshLoginRequired(FreshLoginRequired)
-)
+export const layer: Layer.Layer<Authentication, never, LoginManager.LoginManager | LoginEvents.LoginEvents> =
+  layerAuthentication(Authentication)

@@ -1,8 +1,9 @@
 /**
  * effect-login on `HttpLayerRouter`: middleware that gives routes the
  * `Session` (so `CurrentUser`, `login` and `logout` work), or the
- * `AuthenticatedUser` / `FreshUser` with the unauthorized and needs-refresh
- * flows of `loginRequired` / `freshLoginRequired`. A route that needs a
+ * `AuthenticatedUser` / `FreshUser` of one user declaration with the
+ * unauthorized and needs-refresh flows of its `loginRequired` /
+ * `freshLoginRequired`. A route that needs a
  * service the middleware does not provide leaves it in the requirements of the
  * served Layer, which then does not compile.
  *
@@ -12,11 +13,12 @@
  * import { LayerRouterLogin, UserLoader } from "effect-login"
  *
  * interface User { readonly id: string; readonly name: string }
- * const { AuthenticatedUser } = UserLoader.make({ id: (user: User) => user.id })
+ * const Users = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ * const LoginRequired = LayerRouterLogin.loginRequired(Users)
  *
- * const me = Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.name))
+ * const me = Effect.map(Users.AuthenticatedUser, (user) => HttpServerResponse.text(user.name))
  * export const Protected = HttpLayerRouter.add("GET", "/me", me).pipe(
- *   Layer.provide(LayerRouterLogin.LoginRequiredMiddleware.layer)
+ *   Layer.provide(LoginRequired.layer)
  * )
  * ```
  *
@@ -26,16 +28,17 @@ import * as HttpLayerRouter from "@effect/platform/HttpLayerRouter"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import type * as CurrentUser from "./CurrentUser.js"
-import * as LoginManager from "./LoginManager.js"
-import * as LoginRequired from "./LoginRequired.js"
+import * as sessionService from "./internal/sessionService.js"
+import type * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
+import type * as UserLoader from "./UserLoader.js"
 
 // Each middleware runs a route with the request's session, as `LoginManager.middleware` does,
 // with the LoginManager captured when the Layer is built.
 const withSession = Effect.map(
   Effect.context<LoginManager.LoginManager>(),
   (context) => <E, R>(effect: Effect.Effect<HttpServerResponse.HttpServerResponse, E, R>) =>
-    Effect.provide(LoginManager.middleware(effect), context)
+    Effect.provide(sessionService.enter(effect), context)
 )
 
 /**
@@ -49,24 +52,25 @@ export const SessionMiddleware = HttpLayerRouter.middleware<{ provides: Session.
 )
 
 /**
- * Provides `AuthenticatedUser`, or answers as `loginRequired` does.
+ * The middleware that provides the `AuthenticatedUser` of the declaration
+ * `users`, or answers as its `loginRequired` does.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category middleware
  */
-export const LoginRequiredMiddleware = HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser }>()(
-  Effect.map(withSession, (run) => (effect) => run(LoginRequired.loginRequired(effect)))
-)
+export const loginRequired = <Key extends string, User>(users: UserLoader.Users<Key, User>) =>
+  HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser<Key> }>()(
+    Effect.map(withSession, (run) => (effect) => run(users.loginRequired(effect)))
+  )
 
 /**
- * Provides `FreshUser` and `AuthenticatedUser`, or answers as
- * `freshLoginRequired` does.
+ * The middleware that provides the `FreshUser` and `AuthenticatedUser` of the
+ * declaration `users`, or answers as its `freshLoginRequired` does.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category middleware
  */
-export const FreshLoginRequiredMiddleware = HttpLayerRouter.middleware<
-  { provides: CurrentUser.AuthenticatedUser | CurrentUser.FreshUser }
->()(
-  Effect.map(withSession, (run) => (effect) => run(LoginRequired.freshLoginRequired(effect)))
-)
+export const freshLoginRequired = <Key extends string, User>(users: UserLoader.Users<Key, User>) =>
+  HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key> }>()(
+    Effect.map(withSession, (run) => (effect) => run(users.freshLoginRequired(effect)))
+  )

@@ -18,6 +18,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
+import type * as CurrentUser from "./CurrentUser.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
 import * as internal from "./internal/loginManager.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
@@ -369,6 +370,25 @@ export const layerConfig = (
   )
 
 /**
+ * What {@link middleware} says of an app with a route that still needs the
+ * authenticated or fresh user: a handler mounted without its guard.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RouteNeedsUser {
+  readonly "effect-login: a route needs AuthenticatedUser or FreshUser: wrap it (or its router) in loginRequired or freshLoginRequired":
+    never
+}
+
+type UserServices = CurrentUser.AuthenticatedUser<any> | CurrentUser.FreshUser<any>
+
+// Said at the router, where the guard is missing, rather than at `Layer.launch` as "not assignable
+// to never". The result drops the user services: with none left (the only way to compile) that
+// changes nothing, and with some left the error here is the one to read, not a second at launch.
+type Guarded<R> = [Extract<R, UserServices>] extends [never] ? unknown : RouteNeedsUser
+
+/**
  * Gives every request of `app` its `Session`, and writes the session cookie
  * back in one pre-response step (so it also happens on error responses).
  * Nothing is decoded before a handler asks, and nothing is written when
@@ -376,14 +396,16 @@ export const layerConfig = (
  *
  * A plain generic function on purpose: typed as `HttpMiddleware` it would
  * erase the app's requirements, and with them the compile-time guarantee of
- * `loginRequired`.
+ * `loginRequired`. An app with a route that still needs the user (its guard
+ * forgotten) does not compile here, with {@link RouteNeedsUser} as the reason.
  *
  * @since 0.1.0
  * @category middleware
  */
 export const middleware = <E, R>(
-  app: HttpApp.Default<E, R>
-): HttpApp.Default<E, Exclude<R, Session.Session> | LoginManager> => sessionService.enter(app)
+  app: HttpApp.Default<E, R> & Guarded<R>
+): HttpApp.Default<E, Exclude<R, Session.Session | UserServices> | LoginManager> =>
+  sessionService.enter(app) as HttpApp.Default<E, Exclude<R, Session.Session | UserServices> | LoginManager>
 
 /**
  * The session of the current request (see `LoginManager.sessionFor`); what

@@ -13,11 +13,11 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
-import type * as CurrentUser from "./CurrentUser.js"
 import * as testSession from "./internal/testSession.js"
 import * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
 import type { SessionStoreError } from "./SessionStore.js"
+import type * as UserLoader from "./UserLoader.js"
 
 /**
  * What an in-memory test session starts with.
@@ -55,45 +55,37 @@ export const layerSession: <User>(options?: SessionOptions<User>) => Layer.Layer
   testSession.layerSession
 
 /**
- * A Layer for handlers that need the authenticated user: `Session`,
- * `AuthenticatedUser` and, unless the login is not fresh, `FreshUser`.
- * Prefer the typed `layerTest` of `UserLoader.make`.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerUser: <User>(
-  user: User,
-  options?: { readonly fresh?: boolean | undefined; readonly remembered?: boolean | undefined }
-) => Layer.Layer<Session.Session | CurrentUser.AuthenticatedUser | CurrentUser.FreshUser> = testSession.layerUser
-
-/**
- * The session cookie of a login of `user`, as the running server would set it.
+ * The session cookie of a login of `user`, one of the users of the
+ * declaration `users`, as the running server would set it.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const sessionCookie = (
-  user: unknown,
+export const sessionCookie = <Key extends string, User>(
+  // Only for the type of `user`.
+  _users: UserLoader.Users<Key, User>,
+  user: NoInfer<User>,
   options?: { readonly fresh?: boolean | undefined }
 ): Effect.Effect<Cookies.Cookie, SessionStoreError, LoginManager.LoginManager> =>
   Effect.flatMap(LoginManager.LoginManager, (manager) => manager.issueSessionCookie(user, options))
 
 /**
- * The `HttpClient` of the environment, already logged in as `user` against the
- * server that shares this `LoginManager`, with a cookie jar that follows the
- * server's cookies from then on. For an `HttpApiClient`:
- * `HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(user) })`.
+ * The `HttpClient` of the environment, already logged in as `user` (one of
+ * the users of the declaration `users`) against the server that shares this
+ * `LoginManager`, with a cookie jar that follows the server's cookies from
+ * then on. For an `HttpApiClient`:
+ * `HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(Users, user) })`.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const loggedInClient = (
-  user: unknown,
+export const loggedInClient = <Key extends string, User>(
+  users: UserLoader.Users<Key, User>,
+  user: NoInfer<User>,
   options?: { readonly fresh?: boolean | undefined }
 ): Effect.Effect<HttpClient.HttpClient, SessionStoreError, HttpClient.HttpClient | LoginManager.LoginManager> =>
   Effect.gen(function*() {
-    const cookie = yield* sessionCookie(user, options)
+    const cookie = yield* sessionCookie(users, user, options)
     const jar = yield* Ref.make(Cookies.setCookie(Cookies.empty, cookie))
     return HttpClient.withCookiesRef(yield* HttpClient.HttpClient, jar)
   })

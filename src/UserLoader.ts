@@ -15,6 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
+import * as guard from "./internal/guard.js"
 import * as testSession from "./internal/testSession.js"
 import type * as RequestLoader from "./RequestLoader.js"
 import * as Session from "./Session.js"
@@ -28,6 +29,8 @@ import type * as SessionStore from "./SessionStore.js"
  * @category models
  */
 export interface UserLoader {
+  /** The key of the declaration it loads (see {@link make}). */
+  readonly key: string
   /** `None` when there is no such user (deleted, or never existed). */
   readonly load: (id: string) => Effect.Effect<Option.Option<unknown>, UserLoaderError>
   readonly id: (user: unknown) => string
@@ -71,12 +74,27 @@ export class UserLoaderError extends Data.TaggedError("UserLoaderError")<{
 }
 
 /**
+ * A handler or router behind a guard: it may answer the refusal instead,
+ * fail with the stores' errors, and no longer needs what the guard provides.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Guarded<A, E, R, Provided> = Effect.Effect<
+  A | HttpServerResponse.HttpServerResponse,
+  E | UserLoaderError | SessionStore.SessionStoreError,
+  Exclude<R, Provided> | Session.Session | HttpServerRequest.HttpServerRequest
+>
+
+/**
  * The typed login API of one user type, made by {@link make}.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Users<User> {
+export interface Users<Key extends string, User> {
+  /** The declaration's key: its services are its own, and mixing two declarations does not compile. */
+  readonly key: Key
   /**
    * The user of this request, or `Anonymous`. Loaded lazily, at most once per
    * request: a route that never asks costs no loader call.
@@ -87,9 +105,30 @@ export interface Users<User> {
     Session.Session
   >
   /** The logged-in user, provided by `loginRequired`; never anonymous. */
-  readonly AuthenticatedUser: Context.Tag<CurrentUser.AuthenticatedUser, User>
+  readonly AuthenticatedUser: Context.Tag<CurrentUser.AuthenticatedUser<Key>, CurrentUser.Authenticated<User>>
   /** The user of a fresh login, provided by `freshLoginRequired` only. */
-  readonly FreshUser: Context.Tag<CurrentUser.FreshUser, User>
+  readonly FreshUser: Context.Tag<CurrentUser.FreshUser<Key>, CurrentUser.Fresh<User>>
+  /**
+   * Runs a handler, or every route of a router (`HttpRouter.use(loginRequired)`),
+   * with the `AuthenticatedUser` of the request, or answers as an unauthorized
+   * request: a 302 to the login view with a safe `next`, or 401 (JSON for
+   * clients that accept JSON) when no login view is configured. The user must
+   * be logged in and active. `OPTIONS` requests pass: an anonymous preflight
+   * gets 204 without running the handler, which needs a user it cannot have.
+   */
+  readonly loginRequired: <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Guarded<A, E, R, CurrentUser.AuthenticatedUser<Key>>
+  /**
+   * As `loginRequired`, and the login must be fresh: the user entered their
+   * credentials in this session (not restored by the remember cookie, not
+   * found by a request loader), within `freshMaxAge` when that is set. A stale
+   * login gets the needs-refresh flow: a 302 to the refresh view with `next`,
+   * or 401. Provides `FreshUser` as well as `AuthenticatedUser`.
+   */
+  readonly freshLoginRequired: <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ) => Guarded<A, E, R, CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key>>
   readonly isAuthenticated: (user: CurrentUser.Anonymous | User) => user is User
   /**
    * Logs `user` in (Flask's `login_user`): `false` and no change when the user
@@ -99,6 +138,11 @@ export interface Users<User> {
     user: User,
     options?: Session.LoginOptions
   ) => Effect.Effect<boolean, Session.SessionTooLarge | SessionStore.SessionStoreError, Session.Session>
+  /**
+   * Logs out (Flask's `logout_user`), keeping the application's data, and
+   * ends this browser's remember token. Harmless when nobody is logged in.
+   */
+  readonly logout: Effect.Effect<void, SessionStore.SessionStoreError, Session.Session>
   /**
    * The `UserLoader` Layer. `load` (and each request loader) may fail with any
    * error or need any service: failures become {@link UserLoaderError}.
@@ -110,8 +154,13 @@ export interface Users<User> {
       readonly requestLoaders?: Loaders | undefined
     }
   ) => Layer.Layer<UserLoader, never, R | RequestLoader.RequestLoader.Context<Loaders[number]>>
-  /** Flask-Login's `LOGIN_DISABLED`: routes behind `loginRequired` see `standIn` instead of refusing. */
-  readonly layerLoginDisabled: (standIn: User) => Layer.Layer<never>
+  /**
+   * Flask-Login's `LOGIN_DISABLED`, for tests: routes behind `loginRequired`
+   * see `standIn` instead of refusing. The Layer's type shows
+   * `CurrentUser.LoginDisabled`, and building it logs a warning, so that it
+   * cannot go unnoticed in a production wiring.
+   */
+  readonly layerLoginDisabled: (standIn: User) => Layer.Layer<CurrentUser.LoginDisabled>
   /**
    * Unit tests of handlers, with no session cookie, clock or store: `user` is
    * logged in (fresh unless `fresh: false`), as `CurrentUser`,
@@ -119,13 +168,13 @@ export interface Users<User> {
    */
   readonly layerTest: {
     (user: User, options: { readonly fresh: false; readonly remembered?: boolean | undefined }): Layer.Layer<
-      Session.Session | CurrentUser.AuthenticatedUser
+      Session.Session | CurrentUser.AuthenticatedUser<Key>
     >
     (
       user: User,
       options?: { readonly fresh?: true | undefined; readonly remembered?: boolean | undefined }
     ): Layer.Layer<
-      Session.Session | CurrentUser.AuthenticatedUser | CurrentUser.FreshUser
+      Session.Session | CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key>
     >
   }
   /** The `UserLoader` of a fixed set of users, for tests and examples. */
@@ -133,26 +182,35 @@ export interface Users<User> {
 }
 
 /**
- * Declares the application's user type once; everything else is inferred.
+ * What {@link make} says when its user type is `any` (an untyped ORM row, a
+ * `JSON.parse`): `CurrentUser` would be `any` too, and reading a field of a
+ * possibly anonymous user would compile.
  *
- * ```ts
- * import { Effect, Option } from "effect"
- * import { UserLoader } from "effect-login"
- *
- * interface User { readonly id: string; readonly name: string; readonly active: boolean }
- * const users = new Map<string, User>()
- *
- * export const { AuthenticatedUser, CurrentUser, layer, login } = UserLoader.make({
- *   id: (user: User) => user.id,
- *   isActive: (user) => user.active
- * })
- * export const UsersLive = layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))
- * ```
- *
- * @since 0.1.0
- * @category constructors
+ * @since 0.2.0
+ * @category models
  */
-export const make = <User>(options: {
+export interface UserTypeIsAny {
+  readonly "effect-login: the user type is any; give `id` a typed parameter, as in `id: (user: User) => user.id`": never
+}
+
+/**
+ * What {@link make} says when its key is a `string` rather than a literal:
+ * two declarations could not be told apart.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface KeyIsNotALiteral {
+  readonly "effect-login: the key of UserLoader.make must be a string literal, such as \"app/Users\"": never
+}
+
+/**
+ * The options of {@link make}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options<User> {
   /** The id stored in the session (Flask's `get_id`). */
   readonly id: (user: User) => string
   /** Inactive users cannot log in unless forced, and are refused by `loginRequired`. Default: always active. */
@@ -163,36 +221,75 @@ export const make = <User>(options: {
    * remember tokens keep a hash of it and stop working when it changes.
    */
   readonly securityStamp?: ((user: User) => string) | undefined
-}): Users<User> => {
+}
+
+type Checked<Key extends string, User> =
+  & (0 extends 1 & User ? UserTypeIsAny : unknown)
+  & (string extends Key ? KeyIsNotALiteral : unknown)
+
+/**
+ * Declares the application's user type once, under a key of its own (as an
+ * Effect service is declared); everything else is inferred. The services,
+ * guards and Layers of one declaration do not mix with another's: a handler
+ * typed with the admins' `AuthenticatedUser` does not compile behind the
+ * users' `loginRequired`.
+ *
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { UserLoader } from "effect-login"
+ *
+ * interface User { readonly id: string; readonly name: string; readonly active: boolean }
+ * const users = new Map<string, User>()
+ *
+ * export const { AuthenticatedUser, CurrentUser, layer, login, loginRequired } = UserLoader.make("app/Users", {
+ *   id: (user: User) => user.id,
+ *   isActive: (user) => user.active
+ * })
+ * export const UsersLive = layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <const Key extends string, User>(
+  key: Key,
+  options: Options<User> & Checked<Key, User>
+): Users<Key, User> => {
   const isActive: (user: User) => boolean = options.isActive ?? (() => true)
   const isAuthenticated = (user: CurrentUser.Anonymous | User): user is User => !CurrentUser.isAnonymous(user)
+  const tags = guard.tags(key)
+  const loaded = { key, id: options.id, isActive, securityStamp: options.securityStamp }
   return {
-    // The runtime tag is shared by every user type; only its type is the application's.
-    AuthenticatedUser: CurrentUser.AuthenticatedUser as Context.Tag<CurrentUser.AuthenticatedUser, User>,
-    FreshUser: CurrentUser.FreshUser as Context.Tag<CurrentUser.FreshUser, User>,
+    key,
+    AuthenticatedUser: tags.authenticated as any,
+    FreshUser: tags.fresh as any,
     CurrentUser: Effect.flatMap(
       Session.Session,
       (session) => Effect.map(session.user, Option.getOrElse(() => CurrentUser.anonymous))
-    ) as Users<User>["CurrentUser"],
+    ) as Users<Key, User>["CurrentUser"],
+    loginRequired: guard.loginRequired(key),
+    freshLoginRequired: guard.freshLoginRequired(key),
     isAuthenticated,
     login: (user, loginOptions) => Effect.flatMap(Session.Session, (session) => session.login(user, loginOptions)),
-    layer: (load, layerOptions) =>
-      layer(load, layerOptions?.requestLoaders ?? [], {
-        id: options.id,
-        isActive,
-        securityStamp: options.securityStamp
-      }),
-    layerLoginDisabled: (standIn) => Layer.succeed(CurrentUser.LoginDisabled, Option.some(standIn)),
+    logout: Effect.flatMap(Session.Session, (session) => session.logout),
+    layer: (load, layerOptions) => layer(load, layerOptions?.requestLoaders ?? [], loaded),
+    layerLoginDisabled: (standIn) =>
+      Layer.effect(
+        CurrentUser.LoginDisabled,
+        Effect.as(
+          Effect.logWarning(
+            `effect-login: LOGIN DISABLED for UserLoader.make("${key}"): every route behind loginRequired ` +
+              "lets anonymous requests through as a stand-in user. Use this Layer in tests only."
+          ),
+          Option.some<unknown>(standIn)
+        )
+      ),
     layerTest:
       ((user: User, testOptions?: { readonly fresh?: boolean; readonly remembered?: boolean }) =>
-        testSession.layerUser(user, testOptions)) as Users<User>["layerTest"],
+        testSession.layerUser(tags, user, testOptions)) as Users<Key, User>["layerTest"],
     layerMemory: (users) => {
       const byId = new Map(Array.from(users, (user) => [options.id(user), user] as const))
-      return layer((id) => Effect.succeed(Option.fromNullable(byId.get(id))), [], {
-        id: options.id,
-        isActive,
-        securityStamp: options.securityStamp
-      })
+      return layer((id) => Effect.succeed(Option.fromNullable(byId.get(id))), [], loaded)
     }
   }
 }
@@ -220,6 +317,7 @@ const layer = <User, E, R, RL>(
   load: (id: string) => Effect.Effect<Option.Option<User>, E, R>,
   requestLoaders: ReadonlyArray<RequestLoader.RequestLoader<User, RL>>,
   user: {
+    readonly key: string
     readonly id: (user: User) => string
     readonly isActive: (user: User) => boolean
     readonly securityStamp: ((user: User) => string) | undefined
@@ -230,6 +328,7 @@ const layer = <User, E, R, RL>(
     Effect.map(Effect.context<R | RL>(), (context) =>
       // The runtime service is shared by every user type; `make` keeps the types apart.
       UserLoader.of({
+        key: user.key,
         load: (userId) => orUnavailable(load(userId), context, "the user loader"),
         requestLoaders: requestLoaders.map((loader) => ({
           name: loader.name,

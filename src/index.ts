@@ -41,13 +41,6 @@ export * as LayerRouterLogin from "./LayerRouterLogin.js"
 export * as LoginEvents from "./LoginEvents.js"
 
 /**
- * Refusing anonymous users where a login is required.
- *
- * @since 0.1.0
- */
-export * as LoginRequired from "./LoginRequired.js"
-
-/**
  * The login manager: options, the Layer, and the session middleware.
  *
  * @since 0.1.0
@@ -60,6 +53,13 @@ export * as LoginManager from "./LoginManager.js"
  * @since 0.1.0
  */
 export * as LoginTest from "./LoginTest.js"
+
+/**
+ * Where refused requests go: the login view of a handler or router, or 401.
+ *
+ * @since 0.2.0
+ */
+export * as LoginView from "./LoginView.js"
 
 /**
  * The remember-me cookie.
@@ -118,9 +118,3 @@ export * as SessionStore from "./SessionStore.js"
  * @since 0.1.0
  */
 export * as UserLoader from "./UserLoader.js"
-
-/**
- * @since 0.1.0
- * @category combinators
- */
-export { freshLoginRequired, loginRequired } from "./LoginRequired.js"

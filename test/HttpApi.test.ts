@@ -8,7 +8,7 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Queue, Ref } from "effect"
 import { LoginEvents, LoginTest } from "effect-login"
-import { Api, AppLive, User } from "../examples/http-api.js"
+import { Api, AppLive, User, Users } from "../examples/http-api.js"
 
 const ServerLive = AppLive.pipe(Layer.provideMerge(NodeHttpServer.layerTest))
 
@@ -74,12 +74,12 @@ describe("HttpApi", () => {
 
   it.scoped("LoginTest.loggedInClient: an HttpApiClient already logged in, fresh or not", () =>
     Effect.gen(function*() {
-      const fresh = yield* HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(ada) })
+      const fresh = yield* HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(Users, ada) })
       assert.deepStrictEqual(yield* fresh.me.me(), ada)
       assert.deepStrictEqual(yield* fresh.admin.stats(), { users: 2 })
 
       const stale = yield* HttpApiClient.makeWith(Api, {
-        httpClient: yield* LoginTest.loggedInClient(ada, { fresh: false })
+        httpClient: yield* LoginTest.loggedInClient(Users, ada, { fresh: false })
       })
       const events = yield* LoginEvents.subscribe
       assert.strictEqual((yield* Effect.flip(stale.admin.stats()))._tag, "NeedsRefresh")
@@ -89,7 +89,7 @@ describe("HttpApi", () => {
       )
       assert.deepStrictEqual(refused, [LoginEvents.LoginEvent.NeedsRefresh({ userId: "1" })])
 
-      const member = yield* HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(bob) })
+      const member = yield* HttpApiClient.makeWith(Api, { httpClient: yield* LoginTest.loggedInClient(Users, bob) })
       assert.strictEqual((yield* Effect.flip(member.admin.stats()))._tag, "Forbidden")
     }).pipe(Effect.provide(ServerLive)))
 

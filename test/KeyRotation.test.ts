@@ -18,7 +18,7 @@ interface User {
 }
 
 const notch: User = { id: "1", name: "Notch", stamp: "stamp-of-notch" }
-const { CurrentUser, isAuthenticated, layerMemory, login } = UserLoader.make({
+const { CurrentUser, isAuthenticated, layerMemory, login } = UserLoader.make("app/Users", {
   id: (user: User) => user.id,
   securityStamp: (user) => user.stamp
 })

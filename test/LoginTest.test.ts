@@ -5,7 +5,7 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
-import { CurrentUser as Anon, LoginManager, loginRequired, LoginTest, Session } from "effect-login"
+import { CurrentUser as Anon, LoginManager, LoginTest, Session } from "effect-login"
 import { testClient } from "./utils/client.js"
 import type { User } from "./utils/fixtures.js"
 import {
@@ -16,7 +16,9 @@ import {
   isAuthenticated,
   layerMemory,
   layerTest,
+  loginRequired,
   secretKey,
+  Users,
   users
 } from "./utils/fixtures.js"
 
@@ -99,7 +101,7 @@ describe("swapping the user store is one line", () => {
 describe("LoginTest.sessionCookie", () => {
   it.effect("is a login the server accepts, bound to the first client that uses it", () =>
     Effect.gen(function*() {
-      const cookie = yield* LoginTest.sessionCookie(notch)
+      const cookie = yield* LoginTest.sessionCookie(Users, notch)
       const client = yield* testClient(app)
       client.cookies.set(cookie.name, cookie.value)
       assert.strictEqual((yield* client.get("/username", { headers: { "user-agent": "first" } })).body, "Notch")

@@ -51,7 +51,7 @@ const browser = () => {
 }
 
 const ada = { id: "1", name: "Ada" }
-const { CurrentUser, isAuthenticated, layerMemory, login } = UserLoader.make({
+const { CurrentUser, isAuthenticated, layerMemory, login } = UserLoader.make("app/Users", {
   id: (user: { readonly id: string; readonly name: string }) => user.id
 })
 const shortApp = HttpRouter.empty.pipe(

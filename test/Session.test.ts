@@ -84,7 +84,7 @@ describe("UserLoader.make", () => {
   interface Account {
     readonly email: string
   }
-  const accounts = UserLoader.make({ id: (account: Account) => account.email })
+  const accounts = UserLoader.make("test/Accounts", { id: (account: Account) => account.email })
 
   it("isAuthenticated narrows Anonymous | User", () => {
     assert.isTrue(accounts.isAuthenticated({ email: "a@example.com" }))

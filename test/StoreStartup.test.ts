@@ -8,7 +8,7 @@
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Layer, Redacted } from "effect"
-import { LoginManager, loginRequired, RedisStore, SessionStore, UserLoader } from "effect-login"
+import { LoginManager, RedisStore, SessionStore, UserLoader } from "effect-login"
 import { Redis } from "ioredis"
 import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
@@ -20,7 +20,9 @@ interface User {
   readonly name: string
 }
 const ada: User = { id: "1", name: "Ada" }
-const { AuthenticatedUser, layerMemory, login } = UserLoader.make({ id: (user: User) => user.id })
+const { AuthenticatedUser, layerMemory, login, loginRequired } = UserLoader.make("app/Users", {
+  id: (user: User) => user.id
+})
 
 const app = HttpRouter.empty.pipe(
   HttpRouter.get("/", Effect.succeed(HttpServerResponse.text("public"))),

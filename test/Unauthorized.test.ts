@@ -6,9 +6,18 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
-import { freshLoginRequired, LoginManager, LoginRequired, loginRequired, Session } from "effect-login"
+import { LoginManager, LoginView, Session } from "effect-login"
 import { testClient } from "./utils/client.js"
-import { AuthenticatedUser, FreshUser, login, secretKey, users, withUsers } from "./utils/fixtures.js"
+import {
+  AuthenticatedUser,
+  freshLoginRequired,
+  FreshUser,
+  login,
+  loginRequired,
+  secretKey,
+  users,
+  withUsers
+} from "./utils/fixtures.js"
 
 const granted = Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`Access Granted: ${user.name}`))
 const admin = Effect.map(FreshUser, (user) => HttpServerResponse.text(`Admin: ${user.name}`))
@@ -16,17 +25,17 @@ const admin = Effect.map(FreshUser, (user) => HttpServerResponse.text(`Admin: ${
 const first = HttpRouter.empty.pipe(
   HttpRouter.get("/first/protected", granted),
   HttpRouter.use(loginRequired),
-  HttpRouter.use(LoginRequired.withLoginView("/first_login"))
+  HttpRouter.use(LoginView.withLoginView("/first_login"))
 )
 const api = HttpRouter.empty.pipe(
   HttpRouter.get("/api/protected", granted),
   HttpRouter.use(loginRequired),
-  HttpRouter.use(LoginRequired.withLoginView(null))
+  HttpRouter.use(LoginView.withUnauthorizedStatus)
 )
 
 const app = HttpRouter.empty.pipe(
   HttpRouter.get("/protected", granted.pipe(loginRequired)),
-  HttpRouter.get("/secret", LoginRequired.unauthorized),
+  HttpRouter.get("/secret", LoginView.unauthorized),
   HttpRouter.get("/admin", admin.pipe(freshLoginRequired)),
   HttpRouter.get("/login-notch", Effect.as(login(users.get("1")!), HttpServerResponse.text("ok"))),
   HttpRouter.get(

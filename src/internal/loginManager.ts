@@ -207,7 +207,7 @@ export const make = (
           return Effect.as(register, session)
         })
     })
-    sessionService.track(manager, { of, register })
+    sessionService.track(manager, { of, register, userKey: loader.key })
     return manager
   })
 

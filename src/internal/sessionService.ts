@@ -25,6 +25,8 @@ export interface Sessions {
   readonly of: (request: HttpServerRequest.HttpServerRequest) => RequestSession
   /** Registers the pre-response step that writes the sessions back. */
   readonly register: Effect.Effect<void>
+  /** The key of the user declaration whose loader the manager was built with. */
+  readonly userKey: string
 }
 
 const sessionsOf = new WeakMap<LoginManager.LoginManager, Sessions>()
@@ -32,6 +34,18 @@ const sessionsOf = new WeakMap<LoginManager.LoginManager, Sessions>()
 /** @internal */
 export const track = (manager: LoginManager.LoginManager, sessions: Sessions): void => {
   sessionsOf.set(manager, sessions)
+}
+
+/**
+ * The key of the user declaration whose loader serves the requests of this
+ * fiber's login manager; `undefined` without one (a test session) or for a
+ * login manager made elsewhere.
+ *
+ * @internal
+ */
+export const userKey = (context: Context.Context<never>): string | undefined => {
+  const manager = Context.getOption(context, LoginManager.LoginManager)
+  return manager._tag === "Some" ? sessionsOf.get(manager.value)?.userKey : undefined
 }
 
 // A login manager that this package did not make (another implementation of the interface) is

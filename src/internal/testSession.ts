@@ -5,10 +5,11 @@
  * @internal
  */
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as CurrentUser from "../CurrentUser.js"
+import type * as CurrentUser from "../CurrentUser.js"
 import type * as LoginTest from "../LoginTest.js"
 import * as Session from "../Session.js"
 import type { Flash } from "../SessionCookie.js"
@@ -101,22 +102,24 @@ export const layerSession = <User>(options: SessionOptions<User> = {}): Layer.La
 
 /**
  * A Layer for handlers that need the authenticated user: `Session`,
- * `AuthenticatedUser` and, unless the login is not fresh, `FreshUser`.
- * Prefer the typed `layerTest` of `UserLoader.make`.
+ * `AuthenticatedUser` and, unless the login is not fresh, `FreshUser`, under
+ * the tags of one declaration (the typed `layerTest` of `UserLoader.make`).
  *
  * @internal
  */
 export const layerUser = <User>(
+  tags: {
+    readonly authenticated: Context.Tag<CurrentUser.AuthenticatedUser<string>, unknown>
+    readonly fresh: Context.Tag<CurrentUser.FreshUser<string>, unknown>
+  },
   user: User,
   options: { readonly fresh?: boolean | undefined; readonly remembered?: boolean | undefined } = {}
-): Layer.Layer<Session.Session | CurrentUser.AuthenticatedUser | CurrentUser.FreshUser> => {
+): Layer.Layer<Session.Session | CurrentUser.AuthenticatedUser<string>> => {
   const fresh = options.fresh ?? true
   const base = Layer.mergeAll(
     layerSession({ user, fresh, remembered: options.remembered }),
-    Layer.succeed(CurrentUser.AuthenticatedUser, user)
+    Layer.succeed(tags.authenticated, user)
   )
   // Not fresh: FreshUser is absent at run time too, as it would be behind freshLoginRequired.
-  return fresh ? Layer.merge(base, Layer.succeed(CurrentUser.FreshUser, user)) : base as Layer.Layer<
-    Session.Session | CurrentUser.AuthenticatedUser | CurrentUser.FreshUser
-  >
+  return fresh ? Layer.merge(base, Layer.succeed(tags.fresh, user)) : base
 }

@@ -9,7 +9,7 @@
  */
 import { Cookies, HttpApp, HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, ManagedRuntime, Option, Redacted } from "effect"
-import { type LoginEvents, LoginManager, loginRequired, SessionStore, UserLoader } from "effect-login"
+import { type LoginEvents, LoginManager, SessionStore, UserLoader } from "effect-login"
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`)
@@ -23,7 +23,7 @@ interface User {
   readonly name: string
 }
 const users = new Map<string, User>([["1", { id: "1", name: "alice" }]])
-const { AuthenticatedUser, layer } = UserLoader.make({ id: (user: User) => user.id })
+const { AuthenticatedUser, layer, loginRequired } = UserLoader.make("app/Users", { id: (user: User) => user.id })
 
 const publicRoute = HttpRouter.get("/public", Effect.succeed(HttpServerResponse.text("public")))
 const bare = HttpRouter.empty.pipe(publicRoute)

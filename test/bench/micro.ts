@@ -25,7 +25,7 @@ const distinct = Array.from({ length: 4096 }, (_, i) => signed.encode({ ...sessi
 interface User {
   readonly id: string
 }
-const { layer } = UserLoader.make({ id: (user: User) => user.id })
+const { layer } = UserLoader.make("app/Users", { id: (user: User) => user.id })
 const manager = Effect.runSync(
   LoginManager.LoginManager.pipe(
     Effect.provide(

@@ -4,9 +4,9 @@
 // Plain JavaScript, so that every runtime runs the same file as it is. Prints one JSON line.
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { Effect, Layer, Redacted } from "effect"
-import { LoginManager, loginRequired, Session, UserLoader } from "effect-login"
+import { LoginManager, Session, UserLoader } from "effect-login"
 
-const { AuthenticatedUser, layerMemory, login } = UserLoader.make({ id: (user) => user.id })
+const { AuthenticatedUser, layerMemory, login, loginRequired } = UserLoader.make("app/Users", { id: (user) => user.id })
 const notch = { id: "1", name: "Notch" }
 
 const app = HttpRouter.empty.pipe(

@@ -14,11 +14,9 @@ import { PgClient } from "@effect/sql-pg"
 import type { ConfigError } from "effect"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
 import {
-  freshLoginRequired,
   LoginEvents,
   LoginManager,
-  LoginRequired,
-  loginRequired,
+  LoginView,
   RedisStore,
   RequestLoader,
   SafeRedirect,
@@ -121,7 +119,16 @@ const find = (predicate: (account: Account) => boolean) =>
 const byId = (id: string) => find((account) => account.id === id)
 const byName = (name: string) => find((account) => account.name === name)
 
-const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, layerLoginDisabled, login } = UserLoader.make({
+const {
+  AuthenticatedUser,
+  CurrentUser,
+  freshLoginRequired,
+  isAuthenticated,
+  layer,
+  layerLoginDisabled,
+  login,
+  loginRequired
+} = UserLoader.make("app/Users", {
   id: (user: User) => user.id,
   isActive: (user) => user.active,
   securityStamp: (user) => String(user.stamp)
@@ -226,8 +233,8 @@ const routes = HttpRouter.empty.pipe(
     })
   ),
   HttpRouter.get("/confirm-login", Effect.as(Session.confirmLogin, text(""))),
-  HttpRouter.get("/secret", LoginRequired.unauthorized),
-  HttpRouter.get("/needs-refresh", LoginRequired.needsRefresh),
+  HttpRouter.get("/secret", LoginView.unauthorized),
+  HttpRouter.get("/needs-refresh", LoginView.needsRefresh),
   HttpRouter.all("/protected", Effect.zipRight(AuthenticatedUser, granted).pipe(loginRequired)),
   HttpRouter.all("/fresh-protected", Effect.zipRight(AuthenticatedUser, granted).pipe(freshLoginRequired)),
   HttpRouter.get("/login", viewOrNext("Login page")),

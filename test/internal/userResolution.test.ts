@@ -32,6 +32,7 @@ const setup = (options: {
   const loads: Array<string> = []
   const events: Array<LoginEvents.LoginEvent> = []
   const loader: UserLoader.UserLoader = {
+    key: "test/Users",
     load: (id) => Exit.succeed(Option.fromNullable(users.get((loads.push(id), id)))),
     id: (user) => (user as User).id,
     isActive: () => true,

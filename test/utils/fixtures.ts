@@ -4,7 +4,7 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Context, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
-import { LoginManager, loginRequired, Session, UserLoader } from "effect-login"
+import { LoginManager, Session, UserLoader } from "effect-login"
 
 export interface User {
   readonly id: string
@@ -19,20 +19,25 @@ export const users: ReadonlyMap<string, User> = new Map([
   ["佐藤", { id: "佐藤", name: "Müller", active: true }]
 ])
 
+export const Users = UserLoader.make("app/Users", {
+  id: (user: User) => user.id,
+  isActive: (user) => user.active
+})
+
 export const {
   AuthenticatedUser,
   CurrentUser,
+  freshLoginRequired,
   FreshUser,
   isAuthenticated,
   layer,
   layerLoginDisabled,
   layerMemory,
   layerTest,
-  login
-} = UserLoader.make({
-  id: (user: User) => user.id,
-  isActive: (user) => user.active
-})
+  login,
+  loginRequired,
+  logout
+} = Users
 
 /** Counts loader calls; the id `broken` makes the store fail, `throws` makes it throw. */
 export class LoaderCalls extends Context.Tag("test/LoaderCalls")<LoaderCalls, Ref.Ref<number>>() {}

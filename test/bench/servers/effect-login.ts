@@ -2,7 +2,7 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { LoginManager, loginRequired, RedisStore, SessionStore, UserLoader } from "effect-login"
+import { LoginManager, RedisStore, SessionStore, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 
 interface User {
@@ -11,7 +11,7 @@ interface User {
   readonly password: string
 }
 const users = new Map<string, User>([["1", { id: "1", name: "alice", password: "wonderland" }]])
-const { AuthenticatedUser, layer, login } = UserLoader.make({ id: (user: User) => user.id })
+const { AuthenticatedUser, layer, login, loginRequired } = UserLoader.make("app/Users", { id: (user: User) => user.id })
 
 const Form = Schema.Struct({ username: Schema.String, password: Schema.String })
 

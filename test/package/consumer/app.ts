@@ -2,7 +2,7 @@
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
-import { LoginManager, loginRequired, UserLoader } from "effect-login"
+import { LoginManager, UserLoader } from "effect-login"
 import { safeNext } from "effect-login/SafeRedirect"
 import { createServer } from "node:http"
 
@@ -11,7 +11,9 @@ interface User {
   readonly name: string
 }
 
-const { AuthenticatedUser, layerMemory, login } = UserLoader.make({ id: (user: User) => user.id })
+const { AuthenticatedUser, layerMemory, login, loginRequired } = UserLoader.make("app/Users", {
+  id: (user: User) => user.id
+})
 const notch: User = { id: "1", name: "Notch" }
 
 const app = HttpRouter.empty.pipe(

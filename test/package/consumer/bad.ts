@@ -1,4 +1,4 @@
-// Must not compile: a handler that needs the authenticated user, mounted without loginRequired.
+// Must not compile: a handler that needs the authenticated user, mounted without loginRequired (line 16).
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Redacted } from "effect"
@@ -9,7 +9,7 @@ interface User {
   readonly id: string
 }
 
-const { AuthenticatedUser, layerMemory } = UserLoader.make({ id: (user: User) => user.id })
+const { AuthenticatedUser, layerMemory } = UserLoader.make("app/Users", { id: (user: User) => user.id })
 
 const app = HttpRouter.empty.pipe(
   HttpRouter.get("/protected", Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.id))),

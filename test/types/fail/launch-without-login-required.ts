@@ -1,12 +1,15 @@
-// Layer.launch of the served app, run directly: still refused.
+// A handler mounted without loginRequired: refused at the middleware, with the fix in the message.
 import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
 import { LoginManager } from "effect-login"
 import { createServer } from "node:http"
+// @fix import { LoginLive, loginRequired, profile } from "../pass/app.js"
 import { LoginLive, profile } from "../pass/app.js"
 
 const launched = HttpServer.serve(
+  // @expect-error a route needs AuthenticatedUser or FreshUser: wrap it (or its router) in loginRequired
+  // @fix LoginManager.middleware(HttpRouter.empty.pipe(HttpRouter.get("/profile", profile.pipe(loginRequired))))
   LoginManager.middleware(HttpRouter.empty.pipe(HttpRouter.get("/profile", profile)))
 ).pipe(
   Layer.provide(LoginLive),
@@ -14,5 +17,4 @@ const launched = HttpServer.serve(
   Layer.launch
 )
 
-// @expect-error Type 'AuthenticatedUser' is not assignable to type 'never'
-Effect.runFork(launched)
+export const fiber = () => Effect.runFork(launched)

@@ -4,14 +4,16 @@ import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Layer } from "effect"
 import { LoginManager } from "effect-login"
 import { createServer } from "node:http"
+// @fix import { LoginLive, loginRequired, profile } from "../pass/app.js"
 import { LoginLive, profile } from "../pass/app.js"
 
+// @fix const router = HttpRouter.empty.pipe(HttpRouter.get("/profile", profile), HttpRouter.use(loginRequired))
 const router = HttpRouter.empty.pipe(HttpRouter.get("/profile", profile))
 
+// @expect-error a route needs AuthenticatedUser or FreshUser: wrap it (or its router) in loginRequired
 const ServerLive = HttpServer.serve(LoginManager.middleware(router)).pipe(
   Layer.provide(LoginLive),
   Layer.provide(NodeHttpServer.layer(createServer, { port: 0 }))
 )
 
-// @expect-error Type 'AuthenticatedUser' is not assignable to type 'never'
 NodeRuntime.runMain(Layer.launch(ServerLive))

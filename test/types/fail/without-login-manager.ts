@@ -4,9 +4,11 @@ import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Layer } from "effect"
 import { LoginManager } from "effect-login"
 import { createServer } from "node:http"
+// @fix import { LoginLive, router } from "../pass/app.js"
 import { router } from "../pass/app.js"
 
 const ServerLive = HttpServer.serve(LoginManager.middleware(router)).pipe(
+  // @fix Layer.provide(LoginLive), Layer.provide(NodeHttpServer.layer(createServer, { port: 0 }))
   Layer.provide(NodeHttpServer.layer(createServer, { port: 0 }))
 )
 

@@ -2,11 +2,11 @@
  * The twin of the must-not-compile programs in ../fail: the same apps, written
  * correctly, compile (this file is part of `npm run check`).
  */
-import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { HttpApiMiddleware, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Option, Redacted } from "effect"
 import type { CurrentUser as Anon } from "effect-login"
-import { freshLoginRequired, LoginManager, loginRequired, UserLoader } from "effect-login"
+import { HttpApiLogin, LayerRouterLogin, LoginManager, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 
 export interface User {
@@ -14,9 +14,41 @@ export interface User {
   readonly name: string
 }
 
-export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layer, login } = UserLoader.make({
-  id: (user: User) => user.id
-})
+export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
+
+export const {
+  AuthenticatedUser,
+  CurrentUser,
+  freshLoginRequired,
+  FreshUser,
+  isAuthenticated,
+  layer,
+  layerLoginDisabled,
+  layerTest,
+  login,
+  loginRequired
+} = Users
+
+/** A second user type, declared apart: its services never mix with the users'. */
+export interface Admin {
+  readonly id: string
+  readonly permissions: ReadonlyArray<string>
+}
+
+export const Admins = UserLoader.make("app/Admins", { id: (admin: Admin) => admin.id })
+
+/** The HttpApi and HttpLayerRouter middleware of the users. */
+export class LoginRequired extends HttpApiMiddleware.Tag<LoginRequired>()(
+  "app/LoginRequired",
+  HttpApiLogin.loginRequired(Users, { session: HttpApiLogin.sessionCookie() })
+) {}
+
+export class FreshLoginRequired extends HttpApiMiddleware.Tag<FreshLoginRequired>()(
+  "app/FreshLoginRequired",
+  HttpApiLogin.freshLoginRequired(Users, { session: HttpApiLogin.sessionCookie() })
+) {}
+
+export const LayerRouterLoginRequired = LayerRouterLogin.loginRequired(Users)
 
 export const profile = Effect.gen(function*() {
   const user = yield* AuthenticatedUser
