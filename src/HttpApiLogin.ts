@@ -51,8 +51,10 @@ import { RequestSession } from "./internal/requestSession.js"
 import type * as LoginEvents from "./LoginEvents.js"
 import * as LoginManager from "./LoginManager.js"
 import * as Session from "./Session.js"
-import { SessionStoreError } from "./SessionStore.js"
-import * as UserLoader from "./UserLoader.js"
+
+import { SessionStoreError } from "./LoginError.js"
+import * as LoginError from "./LoginError.js"
+import type * as UserLoader from "./UserLoader.js"
 
 /**
  * The session cookie as an OpenAPI security scheme (`apiKey` in a cookie).
@@ -124,11 +126,11 @@ export const authentication = <const Security extends Record<string, HttpApiSecu
  */
 export const orServiceUnavailable = <A, E, R>(
   self: Effect.Effect<A, E, R>
-): Effect.Effect<A, Exclude<E, Extract<E, UserLoader.UserLoaderError | SessionStoreError>> | ServiceUnavailable, R> =>
+): Effect.Effect<A, Exclude<E, Extract<E, LoginError.UserLoaderError | SessionStoreError>> | ServiceUnavailable, R> =>
   Effect.catchIf(
     self,
-    (error): error is Extract<E, UserLoader.UserLoaderError | SessionStoreError> =>
-      error instanceof UserLoader.UserLoaderError || error instanceof SessionStoreError,
+    (error): error is Extract<E, LoginError.UserLoaderError | SessionStoreError> =>
+      error instanceof LoginError.UserLoaderError || error instanceof SessionStoreError,
     () => Effect.fail(new ServiceUnavailable({ message: "The user or session store is unavailable" }))
   )
 

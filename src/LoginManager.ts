@@ -11,7 +11,6 @@ import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,6 +22,8 @@ import type * as FlaskCompat from "./FlaskCompat.js"
 import * as internal from "./internal/loginManager.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
 import * as sessionService from "./internal/sessionService.js"
+import type * as LoginError from "./LoginError.js"
+import { LoginConfigError } from "./LoginError.js"
 import type * as LoginEvents from "./LoginEvents.js"
 import type * as Session from "./Session.js"
 import * as SessionStore from "./SessionStore.js"
@@ -63,7 +64,7 @@ export interface LoginManager {
   readonly issueSessionCookie: (
     user: unknown,
     options?: { readonly fresh?: boolean | undefined }
-  ) => Effect.Effect<Cookies.Cookie, SessionStore.SessionStoreError>
+  ) => Effect.Effect<Cookies.Cookie, LoginError.SessionStoreError>
 }
 
 /**
@@ -222,16 +223,6 @@ export interface Options {
     | Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
     | undefined
 }
-
-/**
- * The login manager could not start: its configuration is missing or unsafe.
- *
- * @since 0.1.0
- * @category errors
- */
-export class LoginConfigError extends Data.TaggedError("LoginConfigError")<{
-  readonly message: string
-}> {}
 
 /**
  * The smallest secret accepted, in bytes: a 256-bit key.

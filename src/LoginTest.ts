@@ -16,7 +16,8 @@ import * as Ref from "effect/Ref"
 import * as testSession from "./internal/testSession.js"
 import * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
-import type { SessionStoreError } from "./SessionStore.js"
+
+import type { SessionStoreError } from "./LoginError.js"
 import type * as UserLoader from "./UserLoader.js"
 
 /**

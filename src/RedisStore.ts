@@ -28,6 +28,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as storeHealth from "./internal/storeHealth.js"
+import * as LoginError from "./LoginError.js"
 import * as SessionStore from "./SessionStore.js"
 
 /**
@@ -159,11 +160,11 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
   const run = (operation: string, script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
     Effect.tryPromise({
       try: () => client.eval(script, keys.length, ...keys, ...args),
-      catch: (cause) => new SessionStore.SessionStoreError({ operation, cause })
+      catch: (cause) => new LoginError.SessionStoreError({ operation, cause })
     }).pipe(
       Effect.timeoutFail({
         duration: timeout,
-        onTimeout: () => new SessionStore.SessionStoreError({ operation, cause: "timed out" })
+        onTimeout: () => new LoginError.SessionStoreError({ operation, cause: "timed out" })
       }),
       logged,
       Effect.withSpan(`effect-login/RedisStore.${operation}`, { captureStackTrace: false })
@@ -213,7 +214,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
           })
       ),
     deleteByUser: (userId, except) => {
-      const batch = (cursor: string, total: number): Effect.Effect<number, SessionStore.SessionStoreError> =>
+      const batch = (cursor: string, total: number): Effect.Effect<number, LoginError.SessionStoreError> =>
         Effect.flatMap(
           run("deleteByUser", deleteByUserScript, [users + userId], [
             sessions,
@@ -243,7 +244,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
 export const layer = (
   client: RedisClient,
   options?: Options
-): Layer.Layer<SessionStore.SessionStore, SessionStore.SessionStoreError> =>
+): Layer.Layer<SessionStore.SessionStore, LoginError.SessionStoreError> =>
   Layer.effect(
     SessionStore.SessionStore,
     Effect.suspend(() => {

@@ -12,9 +12,9 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import type { SessionStoreError, UserLoaderError } from "./LoginError.js"
+import type { SessionTooLarge } from "./LoginError.js"
 import type { Flash } from "./SessionCookie.js"
-import type { SessionStoreError } from "./SessionStore.js"
-import type { UserLoaderError } from "./UserLoader.js"
 
 /**
  * Marks session services.
@@ -132,25 +132,6 @@ export interface SessionInfo {
  * @category tags
  */
 export const Session: Context.Tag<Session, Session> = Context.GenericTag<Session>("effect-login/Session")
-
-/**
- * A write would make the session larger than it may be: a cookie larger than
- * browsers accept (4096 bytes), or a stored session over the store's
- * `maxSessionBytes`. The write is refused, so the cookie is never silently
- * dropped and no session grows without bound.
- *
- * @since 0.1.0
- * @category errors
- */
-export class SessionTooLarge extends Schema.TaggedError<SessionTooLarge>("effect-login/SessionTooLarge")(
-  "SessionTooLarge",
-  { bytes: Schema.Number, limit: Schema.Number }
-) {
-  override get message() {
-    return `The session would be ${this.bytes} bytes, over its limit of ${this.limit} bytes (a cookie: what browsers ` +
-      `accept; a store: maxSessionBytes); keep large data out of the session`
-  }
-}
 
 /**
  * A typed entry of the session's application data, encoded with its Schema.

@@ -9,11 +9,8 @@
  *
  * @since 0.1.0
  */
-import * as HttpServerRespondable from "@effect/platform/HttpServerRespondable"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as KeyValueStore from "@effect/platform/KeyValueStore"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -22,6 +19,7 @@ import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as keyValueStore from "./internal/keyValueStore.js"
 import * as memoryStore from "./internal/memoryStore.js"
+import type { SessionStoreError } from "./LoginError.js"
 
 /**
  * A session as a store keeps it. `data` is opaque to the store (the encoded
@@ -45,26 +43,6 @@ export const StoredSession = Schema.Struct({
  * @category models
  */
 export interface StoredSession extends Schema.Schema.Type<typeof StoredSession> {}
-
-/**
- * The store failed (unreachable, timed out). The request gets 503: never
- * "anonymous", never a hang, never a stack trace; the cause is logged.
- *
- * @since 0.1.0
- * @category errors
- */
-export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
-  readonly operation: string
-  readonly cause: unknown
-}> implements HttpServerRespondable.Respondable {
-  override get message() {
-    const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
-    return `The session store failed (${this.operation}): ${cause}`
-  }
-  [HttpServerRespondable.symbol]() {
-    return Effect.succeed(HttpServerResponse.text("Service Unavailable", { status: 503 }))
-  }
-}
 
 /**
  * The operations every store implements; keys are hashed session ids.

@@ -33,6 +33,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as storeHealth from "./internal/storeHealth.js"
+import * as LoginError from "./LoginError.js"
 import * as SessionStore from "./SessionStore.js"
 
 /**
@@ -140,10 +141,10 @@ export const make = (options: Options = {}): Effect.Effect<SessionStore.SessionS
     const logged = storeHealth.outageLog("the SQL session store")
     const run = <A>(operation: string, query: (now: number) => Effect.Effect<A, SqlError>) =>
       Effect.flatMap(Clock.currentTimeMillis, query).pipe(
-        Effect.mapError((cause) => new SessionStore.SessionStoreError({ operation, cause })),
+        Effect.mapError((cause) => new LoginError.SessionStoreError({ operation, cause })),
         Effect.timeoutFail({
           duration: timeout,
-          onTimeout: () => new SessionStore.SessionStoreError({ operation, cause: "timed out" })
+          onTimeout: () => new LoginError.SessionStoreError({ operation, cause: "timed out" })
         }),
         logged,
         Effect.withSpan(`effect-login/SqlStore.${operation}`, { captureStackTrace: false })
@@ -208,7 +209,7 @@ export const make = (options: Options = {}): Effect.Effect<SessionStore.SessionS
  */
 export const cleanup = (
   options: { readonly table?: string | undefined; readonly batch?: number | undefined } = {}
-): Effect.Effect<number, SessionStore.SessionStoreError, SqlClient.SqlClient> =>
+): Effect.Effect<number, LoginError.SessionStoreError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const table = sql(checkedTable(options.table))
@@ -216,7 +217,7 @@ export const cleanup = (
     const rows = yield* sql`DELETE FROM ${table} WHERE id IN (
         SELECT id FROM ${table} WHERE expires_at <= ${now} LIMIT ${options.batch ?? 1000}
       ) RETURNING id`.pipe(
-      Effect.mapError((cause) => new SessionStore.SessionStoreError({ operation: "cleanup", cause }))
+      Effect.mapError((cause) => new LoginError.SessionStoreError({ operation: "cleanup", cause }))
     )
     return rows.length
   })
@@ -231,7 +232,7 @@ export const cleanup = (
  */
 export const layer = (
   options: Options = {}
-): Layer.Layer<SessionStore.SessionStore, SessionStore.SessionStoreError, SqlClient.SqlClient> =>
+): Layer.Layer<SessionStore.SessionStore, LoginError.SessionStoreError, SqlClient.SqlClient> =>
   Layer.scoped(
     SessionStore.SessionStore,
     Effect.gen(function*() {

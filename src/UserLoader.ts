@@ -5,11 +5,9 @@
  * @since 0.1.0
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as HttpServerRespondable from "@effect/platform/HttpServerRespondable"
-import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
-import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -17,9 +15,10 @@ import * as Option from "effect/Option"
 import * as CurrentUser from "./CurrentUser.js"
 import * as guard from "./internal/guard.js"
 import * as testSession from "./internal/testSession.js"
+import type * as LoginError from "./LoginError.js"
+import { UserLoaderError } from "./LoginError.js"
 import type * as RequestLoader from "./RequestLoader.js"
 import * as Session from "./Session.js"
-import type * as SessionStore from "./SessionStore.js"
 
 /**
  * What `LoginManager` needs to know about users, for any user type.
@@ -55,25 +54,6 @@ export const UserLoader: Context.Tag<UserLoader, UserLoader> = Context.GenericTa
 )
 
 /**
- * The user store failed (database down, timeout). The request is answered
- * with 503: it is neither "anonymous" (which would log everybody out during an
- * outage) nor a 500 with a stack trace. The cause is logged, never sent.
- *
- * @since 0.1.0
- * @category errors
- */
-export class UserLoaderError extends Data.TaggedError("UserLoaderError")<{
-  readonly cause: unknown
-}> implements HttpServerRespondable.Respondable {
-  override get message() {
-    return "The user store is unavailable"
-  }
-  [HttpServerRespondable.symbol]() {
-    return Effect.succeed(HttpServerResponse.text("Service Unavailable", { status: 503 }))
-  }
-}
-
-/**
  * A handler or router behind a guard: it may answer the refusal instead,
  * fail with the stores' errors, and no longer needs what the guard provides.
  *
@@ -82,7 +62,7 @@ export class UserLoaderError extends Data.TaggedError("UserLoaderError")<{
  */
 export type Guarded<A, E, R, Provided> = Effect.Effect<
   A | HttpServerResponse.HttpServerResponse,
-  E | UserLoaderError | SessionStore.SessionStoreError,
+  E | UserLoaderError | LoginError.SessionStoreError,
   Exclude<R, Provided> | Session.Session | HttpServerRequest.HttpServerRequest
 >
 
@@ -101,7 +81,7 @@ export interface Users<Key extends string, User> {
    */
   readonly CurrentUser: Effect.Effect<
     CurrentUser.Anonymous | User,
-    UserLoaderError | SessionStore.SessionStoreError,
+    UserLoaderError | LoginError.SessionStoreError,
     Session.Session
   >
   /** The logged-in user, provided by `loginRequired`; never anonymous. */
@@ -137,12 +117,12 @@ export interface Users<Key extends string, User> {
   readonly login: (
     user: User,
     options?: Session.LoginOptions
-  ) => Effect.Effect<boolean, Session.SessionTooLarge | SessionStore.SessionStoreError, Session.Session>
+  ) => Effect.Effect<boolean, LoginError.SessionTooLarge | LoginError.SessionStoreError, Session.Session>
   /**
    * Logs out (Flask's `logout_user`), keeping the application's data, and
    * ends this browser's remember token. Harmless when nobody is logged in.
    */
-  readonly logout: Effect.Effect<void, SessionStore.SessionStoreError, Session.Session>
+  readonly logout: Effect.Effect<void, LoginError.SessionStoreError, Session.Session>
   /**
    * The `UserLoader` Layer. `load` (and each request loader) may fail with any
    * error or need any service: failures become {@link UserLoaderError}.

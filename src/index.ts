@@ -41,6 +41,13 @@ export * as LayerRouterLogin from "./LayerRouterLogin.js"
 export * as LoginEvents from "./LoginEvents.js"
 
 /**
+ * The errors of effect-login, in one module.
+ *
+ * @since 0.2.0
+ */
+export * as LoginError from "./LoginError.js"
+
+/**
  * The login manager: options, the Layer, and the session middleware.
  *
  * @since 0.1.0

@@ -1,12 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
 import { assertSuccess } from "@effect/vitest/utils"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
-import type { UserLoader } from "effect-login"
+import type { LoginError, UserLoader } from "effect-login"
 import { LoginEvents, LoginManager } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { app, secretKey, withUsers } from "./utils/fixtures.js"
 
-const build = (layer: Layer.Layer<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader.UserLoader>) =>
+const build = (layer: Layer.Layer<LoginManager.LoginManager, LoginError.LoginConfigError, UserLoader.UserLoader>) =>
   Layer.build(withUsers(layer)).pipe(Effect.scoped, Effect.flip)
 
 const withEnv = (env: Record<string, string>) =>

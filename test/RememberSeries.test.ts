@@ -8,7 +8,7 @@
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Queue, TestClock } from "effect"
-import { LoginEvents, LoginManager, RememberCookie, Session, SessionStore } from "effect-login"
+import { LoginError, LoginEvents, LoginManager, RememberCookie, Session, SessionStore } from "effect-login"
 import { type TestClient, testClient } from "./utils/client.js"
 import { routes, secretKey, withUsers } from "./utils/fixtures.js"
 
@@ -197,7 +197,7 @@ describe("server-side remember tokens", () => {
       ...memory,
       set: (key, session, expected) =>
         key.startsWith("remember.")
-          ? Effect.fail(new SessionStore.SessionStoreError({ operation: "set", cause: "read-only replica" }))
+          ? Effect.fail(new LoginError.SessionStoreError({ operation: "set", cause: "read-only replica" }))
           : memory.set(key, session, expected)
     }))(SessionStore.makeMemory())))))
 })

@@ -7,7 +7,7 @@ import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { assertNone } from "@effect/vitest/utils"
 import { Deferred, Effect, Fiber, Layer, Option, Schema, TestClock } from "effect"
-import { LoginManager, Session, SessionStore } from "effect-login"
+import { LoginError, LoginManager, Session, SessionStore } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { login, routes, secretKey, users, withUsers } from "./utils/fixtures.js"
 
@@ -274,7 +274,7 @@ describe.sequential("server-side sessions", () => {
           Layer.provide(Layer.succeed(SessionStore.SessionStore, {
             ...SessionStore.makeMemory(),
             get: () =>
-              Effect.fail(new SessionStore.SessionStoreError({ operation: "get", cause: "connection refused" }))
+              Effect.fail(new LoginError.SessionStoreError({ operation: "get", cause: "connection refused" }))
           }))
         )
       )
@@ -312,7 +312,7 @@ describe.sequential("server-side sessions", () => {
         withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false } })).pipe(
           Layer.provide(Layer.succeed(SessionStore.SessionStore, {
             ...SessionStore.makeMemory(),
-            set: () => Effect.fail(new SessionStore.SessionStoreError({ operation: "set", cause: "read-only replica" }))
+            set: () => Effect.fail(new LoginError.SessionStoreError({ operation: "set", cause: "read-only replica" }))
           }))
         )
       )

@@ -6,7 +6,7 @@ import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { assertNone, assertSome } from "@effect/vitest/utils"
 import { Effect, Exit, Option, Schema } from "effect"
-import { CurrentUser, LoginManager, Session, UserLoader } from "effect-login"
+import { CurrentUser, LoginError, LoginManager, Session, UserLoader } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { login, loginLayer, username, users } from "./utils/fixtures.js"
 import { captureLogs } from "./utils/logs.js"
@@ -64,7 +64,7 @@ describe("Session.key", () => {
   })
 
   it("SessionTooLarge says how large and what to do", () => {
-    const error = new Session.SessionTooLarge({ bytes: 5000, limit: 4096 })
+    const error = new LoginError.SessionTooLarge({ bytes: 5000, limit: 4096 })
     assert.strictEqual(error._tag, "SessionTooLarge")
     assert.match(error.message, /would be 5000 bytes, over its limit of 4096 bytes/)
   })

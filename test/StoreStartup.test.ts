@@ -8,7 +8,7 @@
 import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Effect, Exit, Fiber, Layer, Redacted } from "effect"
-import { LoginManager, RedisStore, SessionStore, UserLoader } from "effect-login"
+import { LoginError, LoginManager, RedisStore, SessionStore, UserLoader } from "effect-login"
 import { Redis } from "ioredis"
 import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
@@ -41,7 +41,7 @@ const app = HttpRouter.empty.pipe(
   LoginManager.middleware
 )
 
-const loginOver = (store: Layer.Layer<SessionStore.SessionStore, SessionStore.SessionStoreError>) =>
+const loginOver = (store: Layer.Layer<SessionStore.SessionStore, LoginError.SessionStoreError>) =>
   LoginManager.layerStore({
     secretKey: Redacted.make("store-startup-test-secret-0123456789"),
     cookie: { secure: false }

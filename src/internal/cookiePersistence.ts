@@ -7,7 +7,7 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
-import * as Session from "../Session.js"
+import * as LoginError from "../LoginError.js"
 import * as SessionCookie from "../SessionCookie.js"
 import { BoundedCache } from "./boundedCache.js"
 import * as cookieHeader from "./cookieHeader.js"
@@ -57,7 +57,7 @@ export const cookie = (
           const value = codec.encode(next)
           const bytes = settings.name.length + 1 + value.length
           if (bytes > SessionCookie.maxCookieBytes) {
-            return new Session.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes })
+            return new LoginError.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes })
           }
           checked = { data: next, value }
           return undefined

@@ -10,7 +10,8 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { type SessionStore, SessionStoreError, StoredSession } from "../SessionStore.js"
+import { SessionStoreError } from "../LoginError.js"
+import { type SessionStore, StoredSession } from "../SessionStore.js"
 
 /** @internal */
 export const make: Effect.Effect<SessionStore, never, KeyValueStore.KeyValueStore> = Effect.gen(function*() {

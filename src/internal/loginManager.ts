@@ -17,6 +17,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as LoginError from "../LoginError.js"
 import * as LoginEvents from "../LoginEvents.js"
 import * as LoginManager from "../LoginManager.js"
 import * as RememberCookie from "../RememberCookie.js"
@@ -45,15 +46,15 @@ export const make = (
       readonly maxPerUser: number
     }
     | undefined
-): Effect.Effect<LoginManager.LoginManager, LoginManager.LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
+): Effect.Effect<LoginManager.LoginManager, LoginError.LoginConfigError, UserLoader | LoginEvents.LoginEvents> =>
   Effect.gen(function*() {
     const loader = yield* UserLoader
     const events = yield* LoginEvents.LoginEvents
     // Every setting that is read per request is checked now: a bad one fails the start-up, naming it.
     const problem = loginOptions.problem(options, server)
-    if (problem !== undefined) return yield* new LoginManager.LoginConfigError({ message: problem })
+    if (problem !== undefined) return yield* new LoginError.LoginConfigError({ message: problem })
     const trustedOrigins = loginOptions.trustedOrigins(options)
-    if (Either.isLeft(trustedOrigins)) return yield* new LoginManager.LoginConfigError({ message: trustedOrigins.left })
+    if (Either.isLeft(trustedOrigins)) return yield* new LoginError.LoginConfigError({ message: trustedOrigins.left })
 
     const maxAge = Duration.decode(options.maxAge ?? "14 days")
     const cookie = options.cookie ?? {}
@@ -76,14 +77,14 @@ export const make = (
       sameSite: remember.sameSite ?? "lax"
     }
     if (rememberName === cookieName) {
-      return yield* new LoginManager.LoginConfigError({
+      return yield* new LoginError.LoginConfigError({
         message: `The session and remember cookies are both named "${cookieName}"`
       })
     }
     const cookies = [["session", cookieName, cookieOptions], ["remember", rememberName, rememberOptions]] as const
     for (const [what, name, opts] of cookies) {
       const cookieProblem = loginOptions.cookieProblem(what, name, opts)
-      if (cookieProblem !== undefined) return yield* new LoginManager.LoginConfigError({ message: cookieProblem })
+      if (cookieProblem !== undefined) return yield* new LoginError.LoginConfigError({ message: cookieProblem })
     }
     const protection = options.sessionProtection ?? "basic"
     const trustedProxies = options.trustedProxies ?? 0
@@ -266,8 +267,8 @@ export const layer = <E, R>(
  *
  * @internal
  */
-export const configError = (error: ConfigError.ConfigError): LoginManager.LoginConfigError =>
-  new LoginManager.LoginConfigError({
+export const configError = (error: ConfigError.ConfigError): LoginError.LoginConfigError =>
+  new LoginError.LoginConfigError({
     message: String(error).includes("SECRET_KEY")
       ? `${error}: set SECRET_KEY to at least ${LoginManager.minSecretBytes} random bytes, ` +
         `for example the output of \`openssl rand -base64 32\``

@@ -12,8 +12,8 @@ import type * as Cookies from "@effect/platform/Cookies"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Effect from "effect/Effect"
+import type * as LoginError from "../LoginError.js"
 import type * as Session from "../Session.js"
-import type * as SessionStore from "../SessionStore.js"
 import type { SessionData } from "./sessionData.js"
 
 /**
@@ -53,11 +53,11 @@ export interface Change {
  * @internal
  */
 export interface Handle {
-  readonly load: (now: number) => Effect.Effect<Loaded, SessionStore.SessionStoreError>
+  readonly load: (now: number) => Effect.Effect<Loaded, LoginError.SessionStoreError>
   /** The same, when it needs no I/O (the cookie): the hot path runs it without fibers or deferreds. */
   readonly loadSync: ((now: number) => Loaded) | undefined
   /** Refuses a session that cannot be written (a cookie over 4 KB). */
-  readonly check: (next: SessionData) => Session.SessionTooLarge | undefined
+  readonly check: (next: SessionData) => LoginError.SessionTooLarge | undefined
   /** Writes what changed and sets or clears the cookie. */
   readonly commit: (change: Change, response: HttpServerResponse.HttpServerResponse) => Effect.Effect<
     HttpServerResponse.HttpServerResponse
@@ -70,7 +70,7 @@ export interface Handle {
     userId: string,
     current: SessionData,
     rememberKey: string | undefined
-  ) => Effect.Effect<ReadonlyArray<Session.SessionInfo>, SessionStore.SessionStoreError>
+  ) => Effect.Effect<ReadonlyArray<Session.SessionInfo>, LoginError.SessionStoreError>
   /**
    * Ends the other sessions and remember series of `userId` but this one and
    * those in `keep` (a store only; a cookie cannot reach them): how many.
@@ -78,14 +78,14 @@ export interface Handle {
   readonly endOthers: (
     userId: string,
     keep: ReadonlyArray<string>
-  ) => Effect.Effect<number, SessionStore.SessionStoreError>
+  ) => Effect.Effect<number, LoginError.SessionStoreError>
 }
 
 /** @internal */
 export interface Persistence {
   readonly open: (request: HttpServerRequest.HttpServerRequest) => Handle
   /** A new session, made without a request: the cookie value (for test clients and tools). */
-  readonly issue: (data: SessionData, now: number) => Effect.Effect<string, SessionStore.SessionStoreError>
+  readonly issue: (data: SessionData, now: number) => Effect.Effect<string, LoginError.SessionStoreError>
 }
 
 /**

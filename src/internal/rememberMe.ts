@@ -15,6 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import type * as FlaskCompat from "../FlaskCompat.js"
+import type * as LoginError from "../LoginError.js"
 import type * as RememberCookie from "../RememberCookie.js"
 import type * as SessionStore from "../SessionStore.js"
 import * as cookieHeader from "./cookieHeader.js"
@@ -226,7 +227,7 @@ export class RememberState {
   }
 
   /** The user the cookie that came logs in, unless the response clears it. */
-  owner(now: number): Effect.Effect<string | undefined, SessionStore.SessionStoreError> {
+  owner(now: number): Effect.Effect<string | undefined, LoginError.SessionStoreError> {
     if (this.cleared) return Exit.succeed(undefined)
     const incoming = this.incoming(now)
     if (incoming._tag !== "Series" || this.settings.store === undefined) return Exit.succeed(userIdOf(incoming))
@@ -268,7 +269,7 @@ export class RememberState {
     response: HttpServerResponse.HttpServerResponse
   ):
     | Exit.Exit<HttpServerResponse.HttpServerResponse>
-    | Effect.Effect<HttpServerResponse.HttpServerResponse, SessionStore.SessionStoreError>
+    | Effect.Effect<HttpServerResponse.HttpServerResponse, LoginError.SessionStoreError>
   {
     const { settings } = this
     const { store } = settings

@@ -17,7 +17,8 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as SessionStore from "../SessionStore.js"
+import * as LoginError from "../LoginError.js"
+import type * as SessionStore from "../SessionStore.js"
 import * as crypto from "./crypto.js"
 
 /**
@@ -122,7 +123,7 @@ export const create = (
   login: { readonly userId: string; readonly stamp: string | undefined; readonly userAgent: string | undefined },
   now: number,
   durationMillis: number
-): Effect.Effect<Issued, SessionStore.SessionStoreError> => {
+): Effect.Effect<Issued, LoginError.SessionStoreError> => {
   const selector = crypto.randomToken(16)
   const validator = crypto.randomToken(32)
   const data: SeriesData = {
@@ -137,7 +138,7 @@ export const create = (
   return Effect.flatMap(store.set(keyOf(selector), record, undefined), (created) =>
     created
       ? Effect.succeed({ value: `${selector}.${validator}`, expiresAt })
-      : new SessionStore.SessionStoreError({ operation: "set", cause: "remember selector already taken" }))
+      : new LoginError.SessionStoreError({ operation: "set", cause: "remember selector already taken" }))
 }
 
 /**
@@ -174,9 +175,9 @@ export const use = (
   store: SessionStore.SessionStore,
   presented: Presented,
   now: number
-): Effect.Effect<Use, SessionStore.SessionStoreError> => {
+): Effect.Effect<Use, LoginError.SessionStoreError> => {
   const key = keyOf(presented.selector)
-  const attempt = (left: number): Effect.Effect<Use, SessionStore.SessionStoreError> =>
+  const attempt = (left: number): Effect.Effect<Use, LoginError.SessionStoreError> =>
     Effect.flatMap(store.get(key), (found) => {
       const record = Option.getOrUndefined(found)
       const data = record === undefined ? undefined : Option.getOrUndefined(decodeData(record.data))
@@ -204,7 +205,7 @@ export const use = (
               : left > 0
               // A concurrent request of the same browser rotated it first: this one is in the grace.
               ? attempt(left - 1)
-              : new SessionStore.SessionStoreError({ operation: "set", cause: "too many concurrent writes" }))
+              : new LoginError.SessionStoreError({ operation: "set", cause: "too many concurrent writes" }))
         }
       }
     })
@@ -220,7 +221,7 @@ export const owner = (
   store: SessionStore.SessionStore,
   presented: Presented,
   now: number
-): Effect.Effect<string | undefined, SessionStore.SessionStoreError> =>
+): Effect.Effect<string | undefined, LoginError.SessionStoreError> =>
   Effect.map(store.get(keyOf(presented.selector)), (found) => {
     const record = Option.getOrUndefined(found)
     const data = record === undefined ? undefined : Option.getOrUndefined(decodeData(record.data))
@@ -235,7 +236,7 @@ export const owner = (
 export const revoke = (
   store: SessionStore.SessionStore,
   selector: string
-): Effect.Effect<void, SessionStore.SessionStoreError> => store.delete(keyOf(selector))
+): Effect.Effect<void, LoginError.SessionStoreError> => store.delete(keyOf(selector))
 
 /**
  * The series' details for the user's list of devices; `undefined` when the record is not a series.

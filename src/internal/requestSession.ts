@@ -24,8 +24,9 @@ import * as Csrf from "../Csrf.js"
 import * as LoginEvents from "../LoginEvents.js"
 import * as Session from "../Session.js"
 import type * as SessionCookie from "../SessionCookie.js"
-import type { SessionStoreError } from "../SessionStore.js"
-import type * as UserLoader from "../UserLoader.js"
+
+import type { SessionStoreError } from "../LoginError.js"
+import type * as LoginError from "../LoginError.js"
 import * as csrfGuard from "./csrfGuard.js"
 import * as flaskMigration from "./flaskMigration.js"
 import { andThen } from "./immediate.js"
@@ -39,7 +40,7 @@ import { SessionJournal } from "./sessionJournal.js"
 import { SingleFlight } from "./singleFlight.js"
 import * as userResolution from "./userResolution.js"
 
-type Failure = UserLoader.UserLoaderError | SessionStoreError
+type Failure = LoginError.UserLoaderError | SessionStoreError
 type AnyFiber = Fiber.RuntimeFiber<unknown, unknown>
 
 const currentTime = (fiber: AnyFiber) =>
@@ -176,7 +177,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   login(
     user: unknown,
     options?: Session.LoginOptions
-  ): Effect.Effect<boolean, Session.SessionTooLarge | SessionStoreError> {
+  ): Effect.Effect<boolean, LoginError.SessionTooLarge | SessionStoreError> {
     const { loader, remember } = this.config
     if (options?.force !== true && !loader.isActive(user)) return Exit.succeed(false)
     return this.use((journal, fiber) => {
@@ -263,7 +264,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     )
   }
 
-  set(key: string, value: unknown): Effect.Effect<void, Session.SessionTooLarge | SessionStoreError> {
+  set(key: string, value: unknown): Effect.Effect<void, LoginError.SessionTooLarge | SessionStoreError> {
     return this.use((journal) => this.write(journal, sessionData.withValue(key, value)))
   }
 
@@ -275,7 +276,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     })
   }
 
-  flash(message: string, category: string): Effect.Effect<void, Session.SessionTooLarge | SessionStoreError> {
+  flash(message: string, category: string): Effect.Effect<void, LoginError.SessionTooLarge | SessionStoreError> {
     return this.use((journal) => this.write(journal, sessionData.withFlash([category, message])))
   }
 

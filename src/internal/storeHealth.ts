@@ -8,6 +8,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
+import * as LoginError from "../LoginError.js"
 import * as SessionStore from "../SessionStore.js"
 
 const describe = (cause: unknown): string => cause instanceof Error ? cause.message : String(cause)
@@ -21,8 +22,8 @@ const describe = (cause: unknown): string => cause instanceof Error ? cause.mess
 export const outageLog = (name: string) => {
   let down = false
   return <A, R>(
-    effect: Effect.Effect<A, SessionStore.SessionStoreError, R>
-  ): Effect.Effect<A, SessionStore.SessionStoreError, R> =>
+    effect: Effect.Effect<A, LoginError.SessionStoreError, R>
+  ): Effect.Effect<A, LoginError.SessionStoreError, R> =>
     Effect.tapBoth(effect, {
       onFailure: (error) => {
         if (down) return Effect.logDebug(`effect-login: ${name} ${error.operation} failed: ${describe(error.cause)}`)
@@ -51,19 +52,19 @@ export const awaitReady = (
   name: string,
   store: SessionStore.SessionStore,
   options: SessionStore.StartupOptions | undefined
-): Effect.Effect<void, SessionStore.SessionStoreError> => {
+): Effect.Effect<void, LoginError.SessionStoreError> => {
   if (options?.startup === "degraded") return Effect.void
   const timeout = Duration.decode(options?.startupTimeout ?? "10 seconds")
   return SessionStore.probe(store).pipe(
     Effect.retry({ schedule: Schedule.spaced("100 millis"), while: () => true }),
     Effect.timeoutFail({
       duration: timeout,
-      onTimeout: () => new SessionStore.SessionStoreError({ operation: "connect", cause: "timed out" })
+      onTimeout: () => new LoginError.SessionStoreError({ operation: "connect", cause: "timed out" })
     }),
     // The last error is the useful one: retry keeps it, the timeout replaces it.
     Effect.catchAll((error) =>
       Effect.flatMap(Effect.either(SessionStore.probe(store)), (last) =>
-        new SessionStore.SessionStoreError({
+        new LoginError.SessionStoreError({
           operation: "connect",
           cause: new Error(
             `${name} did not answer within ${Duration.format(timeout)} ` +

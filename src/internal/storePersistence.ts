@@ -14,9 +14,10 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as Session from "../Session.js"
+import * as LoginError from "../LoginError.js"
+import type * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
-import * as SessionStore from "../SessionStore.js"
+import type * as SessionStore from "../SessionStore.js"
 import { BoundedCache } from "./boundedCache.js"
 import * as cookieHeader from "./cookieHeader.js"
 import * as crypto from "./crypto.js"
@@ -119,7 +120,7 @@ export const store = (
         }
         // Not an outage (the store answered every time), so the store did not log it: say it here.
         yield* Effect.logWarning(`effect-login: ${maxAttempts} concurrent writes of one session in a row; not saved`)
-        return yield* new SessionStore.SessionStoreError({ operation: "set", cause: "too many concurrent writes" })
+        return yield* new LoginError.SessionStoreError({ operation: "set", cause: "too many concurrent writes" })
       })
 
     /** A user's sessions and remember tokens past the cap: the oldest end, so that revoking stays bounded. */
@@ -172,12 +173,14 @@ export const store = (
           // Kept in a cookie: the cookie's limit.
           const bytes = settings.name.length + 1 + settings.anonymous.encode(next).length
           return bytes > SessionCookie.maxCookieBytes
-            ? new Session.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes })
+            ? new LoginError.SessionTooLarge({ bytes, limit: SessionCookie.maxCookieBytes })
             : undefined
         }
         // Measured as the store keeps it; the encoding is not kept, as most writes are far below the cap.
         const bytes = Buffer.byteLength(encodeData(next))
-        return bytes > settings.maxBytes ? new Session.SessionTooLarge({ bytes, limit: settings.maxBytes }) : undefined
+        return bytes > settings.maxBytes
+          ? new LoginError.SessionTooLarge({ bytes, limit: settings.maxBytes })
+          : undefined
       },
       sessionsOf: (userId, _, rememberKey) =>
         Effect.map(sessions.listByUser(userId), (found) =>

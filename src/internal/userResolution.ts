@@ -13,8 +13,9 @@ import type * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as LoginEvents from "../LoginEvents.js"
-import type * as Session from "../Session.js"
-import type { SessionStoreError } from "../SessionStore.js"
+
+import type { SessionStoreError } from "../LoginError.js"
+import type * as LoginError from "../LoginError.js"
 import type * as UserLoader from "../UserLoader.js"
 import * as flaskMigration from "./flaskMigration.js"
 import { andThen } from "./immediate.js"
@@ -57,10 +58,10 @@ export interface Resolver {
     journal: SessionJournal,
     mutation: sessionData.Mutation,
     rotate?: boolean
-  ) => Exit.Exit<void, Session.SessionTooLarge>
+  ) => Exit.Exit<void, LoginError.SessionTooLarge>
 }
 
-type Failure = UserLoader.UserLoaderError | SessionStoreError
+type Failure = LoginError.UserLoaderError | SessionStoreError
 
 type Source = () => Effect.Effect<Outcome, Failure>
 

@@ -13,17 +13,7 @@ import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import type { ConfigError } from "effect"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
-import {
-  LoginEvents,
-  LoginManager,
-  LoginView,
-  RedisStore,
-  RequestLoader,
-  SafeRedirect,
-  Session,
-  SessionStore,
-  UserLoader
-} from "effect-login"
+import { LoginError, LoginEvents, LoginManager, LoginView, RedisStore, RequestLoader, SafeRedirect, Session, SessionStore, UserLoader } from "effect-login"
 import * as SqlStore from "effect-login/SqlStore"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
@@ -52,8 +42,8 @@ const accounts: ReadonlyArray<Account> = [
  * so that every instance sharing the store agrees on it.
  */
 class Stamps extends Context.Tag("conformance/Stamps")<Stamps, {
-  readonly get: (userId: string) => Effect.Effect<number, SessionStore.SessionStoreError>
-  readonly bump: (userId: string) => Effect.Effect<void, SessionStore.SessionStoreError>
+  readonly get: (userId: string) => Effect.Effect<number, LoginError.SessionStoreError>
+  readonly bump: (userId: string) => Effect.Effect<void, LoginError.SessionStoreError>
 }>() {
   static readonly layerMemory = Layer.sync(Stamps, () => {
     const stamps = new Map<string, number>()
@@ -67,7 +57,7 @@ class Stamps extends Context.Tag("conformance/Stamps")<Stamps, {
     Stamps,
     Effect.gen(function*() {
       const sql = yield* SqlClient.SqlClient
-      const failed = (operation: string) => (cause: unknown) => new SessionStore.SessionStoreError({ operation, cause })
+      const failed = (operation: string) => (cause: unknown) => new LoginError.SessionStoreError({ operation, cause })
       yield* Effect.mapError(
         sql`CREATE TABLE IF NOT EXISTS conformance_stamps (user_id TEXT PRIMARY KEY, stamp INTEGER NOT NULL)`,
         failed("migrate")
@@ -96,7 +86,7 @@ class Stamps extends Context.Tag("conformance/Stamps")<Stamps, {
     const run = (operation: string, script: string, userId: string) =>
       Effect.tryPromise({
         try: () => client.eval(script, 1, `conformance:stamp:${Buffer.from(userId).toString("base64url")}`),
-        catch: (cause) => new SessionStore.SessionStoreError({ operation, cause })
+        catch: (cause) => new LoginError.SessionStoreError({ operation, cause })
       })
     return Layer.succeed(Stamps, {
       get: (userId) => Effect.map(run("stamp", "return redis.call('GET', KEYS[1])", userId), (n) => Number(n ?? 0)),
@@ -313,7 +303,7 @@ export const ConformanceLive = Layer.unwrapEffect(
     // and the users' stamps beside them.
     const storage: Layer.Layer<
       SessionStore.SessionStore | Stamps,
-      ConfigError.ConfigError | SessionStore.SessionStoreError
+      ConfigError.ConfigError | LoginError.SessionStoreError
     > = store === "redis"
       ? Layer.unwrapScoped(
         // "listening" only once the store answers (the contract): RedisStore.layer waits for Redis.
@@ -330,7 +320,7 @@ export const ConformanceLive = Layer.unwrapEffect(
             Layer.provide(Layer.effectDiscard(SqlStore.migrate())),
             Layer.provide(PgClient.layer({ url })),
             Layer.mapError((cause) =>
-              cause._tag === "SqlError" ? new SessionStore.SessionStoreError({ operation: "connect", cause }) : cause
+              cause._tag === "SqlError" ? new LoginError.SessionStoreError({ operation: "connect", cause }) : cause
             )
           ))
       )
