@@ -273,8 +273,7 @@ describe.sequential("server-side sessions", () => {
         withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false } })).pipe(
           Layer.provide(Layer.succeed(SessionStore.SessionStore, {
             ...SessionStore.makeMemory(),
-            get: () =>
-              Effect.fail(new LoginError.SessionStoreError({ operation: "get", cause: "connection refused" }))
+            get: () => Effect.fail(new LoginError.SessionStoreError({ operation: "get", cause: "connection refused" }))
           }))
         )
       )

@@ -13,7 +13,18 @@ import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import type { ConfigError } from "effect"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
-import { LoginError, LoginEvents, LoginManager, LoginView, RedisStore, RequestLoader, SafeRedirect, Session, SessionStore, UserLoader } from "effect-login"
+import {
+  LoginError,
+  LoginEvents,
+  LoginManager,
+  LoginView,
+  RedisStore,
+  RequestLoader,
+  SafeRedirect,
+  Session,
+  SessionStore,
+  UserLoader
+} from "effect-login"
 import * as SqlStore from "effect-login/SqlStore"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
