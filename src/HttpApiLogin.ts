@@ -44,7 +44,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as CurrentUser from "./CurrentUser.js"
+import * as Identity from "./Identity.js"
 import * as guard from "./internal/guard.js"
 import * as refusal from "./internal/refusal.js"
 import { RequestSession } from "./internal/requestSession.js"
@@ -240,7 +240,7 @@ const authenticated = (session: Session.Session, key: string) =>
         Option.isSome(user)
           ? Effect.succeed(user)
           // Flask's LOGIN_DISABLED, for tests: the stand-in user passes.
-          : CurrentUser.LoginDisabled
+          : Identity.LoginDisabled
     ))
 
 // The same events and messages as the router's refusals (internal/refusal.ts), answered as schema errors.
@@ -279,9 +279,9 @@ export const layerLoginRequired = <
   tag: SecurityTag<
     I,
     Security,
-    CurrentUser.Authenticated<User>,
+    Identity.Authenticated<User>,
     Unauthorized | ServiceUnavailable,
-    Context.Tag<CurrentUser.AuthenticatedUser<Key>, CurrentUser.Authenticated<User>>
+    Context.Tag<Identity.AuthenticatedUser<Key>, Identity.Authenticated<User>>
   >
 ): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> => {
   const key = declared(tag.provides, "AuthenticatedUser")
@@ -289,7 +289,7 @@ export const layerLoginRequired = <
     Effect.gen(function*() {
       const session = yield* sessionOfRequest
       const user = yield* authenticated(session, key)
-      if (Option.isSome(user)) return user.value as CurrentUser.Authenticated<User>
+      if (Option.isSome(user)) return user.value as Identity.Authenticated<User>
       return yield* refuse(session, first, "Unauthorized")
     }))
 }
@@ -310,9 +310,9 @@ export const layerFreshLoginRequired = <
   tag: SecurityTag<
     I,
     Security,
-    CurrentUser.Fresh<User>,
+    Identity.Fresh<User>,
     Unauthorized | NeedsRefresh | ServiceUnavailable,
-    Context.Tag<CurrentUser.FreshUser<Key>, CurrentUser.Fresh<User>>
+    Context.Tag<Identity.FreshUser<Key>, Identity.Fresh<User>>
   >
 ): Layer.Layer<I, never, LoginManager.LoginManager | LoginEvents.LoginEvents> => {
   const key = declared(tag.provides, "FreshUser")
@@ -323,8 +323,8 @@ export const layerFreshLoginRequired = <
       if (Option.isNone(user)) {
         return yield* refuse(session, first, "Unauthorized")
       }
-      if (Option.isSome(yield* CurrentUser.LoginDisabled) || (yield* orServiceUnavailable(session.isFresh))) {
-        return user.value as CurrentUser.Fresh<User>
+      if (Option.isSome(yield* Identity.LoginDisabled) || (yield* orServiceUnavailable(session.isFresh))) {
+        return user.value as Identity.Fresh<User>
       }
       return yield* refuse(session, first, "NeedsRefresh")
     }))

@@ -27,7 +27,7 @@
 import * as HttpLayerRouter from "@effect/platform/HttpLayerRouter"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
-import type * as CurrentUser from "./CurrentUser.js"
+import type * as Identity from "./Identity.js"
 import * as sessionService from "./internal/sessionService.js"
 import type * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
@@ -59,7 +59,7 @@ export const SessionMiddleware = HttpLayerRouter.middleware<{ provides: Session.
  * @category middleware
  */
 export const loginRequired = <Key extends string, User>(users: UserLoader.Users<Key, User>) =>
-  HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser<Key> }>()(
+  HttpLayerRouter.middleware<{ provides: Identity.AuthenticatedUser<Key> }>()(
     Effect.map(withSession, (run) => (effect) => run(users.loginRequired(effect)))
   )
 
@@ -71,6 +71,6 @@ export const loginRequired = <Key extends string, User>(users: UserLoader.Users<
  * @category middleware
  */
 export const freshLoginRequired = <Key extends string, User>(users: UserLoader.Users<Key, User>) =>
-  HttpLayerRouter.middleware<{ provides: CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key> }>()(
+  HttpLayerRouter.middleware<{ provides: Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key> }>()(
     Effect.map(withSession, (run) => (effect) => run(users.freshLoginRequired(effect)))
   )

@@ -17,8 +17,8 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Csrf from "./Csrf.js"
-import type * as CurrentUser from "./CurrentUser.js"
 import type * as FlaskCompat from "./FlaskCompat.js"
+import type * as Identity from "./Identity.js"
 import * as internal from "./internal/loginManager.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
 import * as sessionService from "./internal/sessionService.js"
@@ -372,7 +372,7 @@ export interface RouteNeedsUser {
     never
 }
 
-type UserServices = CurrentUser.AuthenticatedUser<any> | CurrentUser.FreshUser<any>
+type UserServices = Identity.AuthenticatedUser<any> | Identity.FreshUser<any>
 
 // Said at the router, where the guard is missing, rather than at `Layer.launch` as "not assignable
 // to never". The result drops the user services: with none left (the only way to compile) that

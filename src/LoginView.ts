@@ -14,7 +14,7 @@ import * as FiberRef from "effect/FiberRef"
 import { dual } from "effect/Function"
 import { globalValue } from "effect/GlobalValue"
 import * as Option from "effect/Option"
-import type * as CurrentUser from "./CurrentUser.js"
+import type * as Identity from "./Identity.js"
 import * as Session from "./Session.js"
 
 /**
@@ -42,8 +42,7 @@ export interface AppliedInsideTheGuard {
 
 // The guard answers refusals where it runs: a view set inside it, around the handler, is never
 // seen. The handler still needing the user is how the types tell "inside" from "outside".
-type Outside<R> = [Extract<R, CurrentUser.AuthenticatedUser<any> | CurrentUser.FreshUser<any>>] extends [never]
-  ? unknown
+type Outside<R> = [Extract<R, Identity.AuthenticatedUser<any> | Identity.FreshUser<any>>] extends [never] ? unknown
   : AppliedInsideTheGuard
 
 const locally = <A, E, R>(self: Effect.Effect<A, E, R>, loginView: string | null): Effect.Effect<A, E, R> =>

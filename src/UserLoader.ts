@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as CurrentUser from "./CurrentUser.js"
+import * as Identity from "./Identity.js"
 import * as guard from "./internal/guard.js"
 import * as testSession from "./internal/testSession.js"
 import type * as LoginError from "./LoginError.js"
@@ -80,14 +80,14 @@ export interface Users<Key extends string, User> {
    * request: a route that never asks costs no loader call.
    */
   readonly CurrentUser: Effect.Effect<
-    CurrentUser.Anonymous | User,
+    Identity.Anonymous | User,
     UserLoaderError | LoginError.SessionStoreError,
     Session.Session
   >
   /** The logged-in user, provided by `loginRequired`; never anonymous. */
-  readonly AuthenticatedUser: Context.Tag<CurrentUser.AuthenticatedUser<Key>, CurrentUser.Authenticated<User>>
+  readonly AuthenticatedUser: Context.Tag<Identity.AuthenticatedUser<Key>, Identity.Authenticated<User>>
   /** The user of a fresh login, provided by `freshLoginRequired` only. */
-  readonly FreshUser: Context.Tag<CurrentUser.FreshUser<Key>, CurrentUser.Fresh<User>>
+  readonly FreshUser: Context.Tag<Identity.FreshUser<Key>, Identity.Fresh<User>>
   /**
    * Runs a handler, or every route of a router (`HttpRouter.use(loginRequired)`),
    * with the `AuthenticatedUser` of the request, or answers as an unauthorized
@@ -98,7 +98,7 @@ export interface Users<Key extends string, User> {
    */
   readonly loginRequired: <A, E, R>(
     self: Effect.Effect<A, E, R>
-  ) => Guarded<A, E, R, CurrentUser.AuthenticatedUser<Key>>
+  ) => Guarded<A, E, R, Identity.AuthenticatedUser<Key>>
   /**
    * As `loginRequired`, and the login must be fresh: the user entered their
    * credentials in this session (not restored by the remember cookie, not
@@ -108,8 +108,8 @@ export interface Users<Key extends string, User> {
    */
   readonly freshLoginRequired: <A, E, R>(
     self: Effect.Effect<A, E, R>
-  ) => Guarded<A, E, R, CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key>>
-  readonly isAuthenticated: (user: CurrentUser.Anonymous | User) => user is User
+  ) => Guarded<A, E, R, Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key>>
+  readonly isAuthenticated: (user: Identity.Anonymous | User) => user is User
   /**
    * Logs `user` in (Flask's `login_user`): `false` and no change when the user
    * is inactive and the login is not forced. The session gets a new identity.
@@ -137,10 +137,10 @@ export interface Users<Key extends string, User> {
   /**
    * Flask-Login's `LOGIN_DISABLED`, for tests: routes behind `loginRequired`
    * see `standIn` instead of refusing. The Layer's type shows
-   * `CurrentUser.LoginDisabled`, and building it logs a warning, so that it
+   * `Identity.LoginDisabled`, and building it logs a warning, so that it
    * cannot go unnoticed in a production wiring.
    */
-  readonly layerLoginDisabled: (standIn: User) => Layer.Layer<CurrentUser.LoginDisabled>
+  readonly layerLoginDisabled: (standIn: User) => Layer.Layer<Identity.LoginDisabled>
   /**
    * Unit tests of handlers, with no session cookie, clock or store: `user` is
    * logged in (fresh unless `fresh: false`), as `CurrentUser`,
@@ -148,13 +148,13 @@ export interface Users<Key extends string, User> {
    */
   readonly layerTest: {
     (user: User, options: { readonly fresh: false; readonly remembered?: boolean | undefined }): Layer.Layer<
-      Session.Session | CurrentUser.AuthenticatedUser<Key>
+      Session.Session | Identity.AuthenticatedUser<Key>
     >
     (
       user: User,
       options?: { readonly fresh?: true | undefined; readonly remembered?: boolean | undefined }
     ): Layer.Layer<
-      Session.Session | CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key>
+      Session.Session | Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key>
     >
   }
   /** The `UserLoader` of a fixed set of users, for tests and examples. */
@@ -236,7 +236,7 @@ export const make = <const Key extends string, User>(
   options: Options<User> & Checked<Key, User>
 ): Users<Key, User> => {
   const isActive: (user: User) => boolean = options.isActive ?? (() => true)
-  const isAuthenticated = (user: CurrentUser.Anonymous | User): user is User => !CurrentUser.isAnonymous(user)
+  const isAuthenticated = (user: Identity.Anonymous | User): user is User => !Identity.isAnonymous(user)
   const tags = guard.tags(key)
   const loaded = { key, id: options.id, isActive, securityStamp: options.securityStamp }
   return {
@@ -245,7 +245,7 @@ export const make = <const Key extends string, User>(
     FreshUser: tags.fresh as any,
     CurrentUser: Effect.flatMap(
       Session.Session,
-      (session) => Effect.map(session.user, Option.getOrElse(() => CurrentUser.anonymous))
+      (session) => Effect.map(session.user, Option.getOrElse(() => Identity.anonymous))
     ) as Users<Key, User>["CurrentUser"],
     loginRequired: guard.loginRequired(key),
     freshLoginRequired: guard.freshLoginRequired(key),
@@ -255,7 +255,7 @@ export const make = <const Key extends string, User>(
     layer: (load, layerOptions) => layer(load, layerOptions?.requestLoaders ?? [], loaded),
     layerLoginDisabled: (standIn) =>
       Layer.effect(
-        CurrentUser.LoginDisabled,
+        Identity.LoginDisabled,
         Effect.as(
           Effect.logWarning(
             `effect-login: LOGIN DISABLED for UserLoader.make("${key}"): every route behind loginRequired ` +

@@ -1,11 +1,4 @@
 /**
- * Who is anonymous, who is a user: `Anonymous`, and the authenticated-user tag.
- *
- * @since 0.1.0
- */
-export * as CurrentUser from "./CurrentUser.js"
-
-/**
  * Cross-site request forgery protection, on by default.
  *
  * @since 0.1.0
@@ -25,6 +18,14 @@ export * as FlaskCompat from "./FlaskCompat.js"
  * @since 0.1.0
  */
 export * as HttpApiLogin from "./HttpApiLogin.js"
+
+/**
+ * Who is making the request: `Anonymous`, or a user that a guard checked
+ * (`Authenticated<User>`, `Fresh<User>`).
+ *
+ * @since 0.2.0
+ */
+export * as Identity from "./Identity.js"
 
 /**
  * effect-login on HttpLayerRouter: middleware.

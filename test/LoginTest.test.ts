@@ -5,7 +5,7 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Option } from "effect"
-import { CurrentUser as Anon, LoginManager, LoginTest, Session } from "effect-login"
+import { Identity, LoginManager, LoginTest, Session } from "effect-login"
 import { testClient } from "./utils/client.js"
 import type { User } from "./utils/fixtures.js"
 import {
@@ -61,7 +61,7 @@ describe("layerTest (typed, from UserLoader.make)", () => {
 describe("LoginTest.layerSession", () => {
   it.effect("anonymous: CurrentUser is Anonymous, and loginRequired answers 401", () =>
     Effect.gen(function*() {
-      assert.isTrue(Anon.isAnonymous(yield* CurrentUser))
+      assert.isTrue(Identity.isAnonymous(yield* CurrentUser))
       const response = yield* profile.pipe(
         loginRequired,
         Effect.provideService(HttpServerRequest.HttpServerRequest, HttpServerRequest.fromWeb(new Request("http://x/p")))

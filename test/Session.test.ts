@@ -6,7 +6,7 @@ import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { assertNone, assertSome } from "@effect/vitest/utils"
 import { Effect, Exit, Option, Schema } from "effect"
-import { CurrentUser, LoginError, LoginManager, Session, UserLoader } from "effect-login"
+import { Identity, LoginError, LoginManager, Session, UserLoader } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { login, loginLayer, username, users } from "./utils/fixtures.js"
 import { captureLogs } from "./utils/logs.js"
@@ -72,11 +72,11 @@ describe("Session.key", () => {
 
 describe("CurrentUser", () => {
   it("Anonymous is recognised, users are not", () => {
-    assert.isTrue(CurrentUser.isAnonymous(CurrentUser.anonymous))
-    assert.isTrue(CurrentUser.isAnonymous(new CurrentUser.Anonymous()))
-    assert.isFalse(CurrentUser.isAnonymous({ _tag: "Anonymous" }))
-    assert.isFalse(CurrentUser.isAnonymous(null))
-    assert.strictEqual(CurrentUser.anonymous._tag, "Anonymous")
+    assert.isTrue(Identity.isAnonymous(Identity.anonymous))
+    assert.isTrue(Identity.isAnonymous(new Identity.Anonymous()))
+    assert.isFalse(Identity.isAnonymous({ _tag: "Anonymous" }))
+    assert.isFalse(Identity.isAnonymous(null))
+    assert.strictEqual(Identity.anonymous._tag, "Anonymous")
   })
 })
 
@@ -88,7 +88,7 @@ describe("UserLoader.make", () => {
 
   it("isAuthenticated narrows Anonymous | User", () => {
     assert.isTrue(accounts.isAuthenticated({ email: "a@example.com" }))
-    assert.isFalse(accounts.isAuthenticated(CurrentUser.anonymous))
+    assert.isFalse(accounts.isAuthenticated(Identity.anonymous))
   })
 
   it.effect("its layer builds a UserLoader that maps failures to UserLoaderError", () =>

@@ -12,7 +12,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FiberRef from "effect/FiberRef"
 import * as Option from "effect/Option"
-import * as CurrentUser from "../CurrentUser.js"
+import * as Identity from "../Identity.js"
 import { currentLoginView } from "../LoginView.js"
 import * as Session from "../Session.js"
 import type { Guarded } from "../UserLoader.js"
@@ -21,13 +21,13 @@ import * as sessionService from "./sessionService.js"
 
 /** The runtime tags of a declaration's user services. @internal */
 export const tags = (key: string): {
-  readonly authenticated: Context.Tag<CurrentUser.AuthenticatedUser<string>, unknown>
-  readonly fresh: Context.Tag<CurrentUser.FreshUser<string>, unknown>
+  readonly authenticated: Context.Tag<Identity.AuthenticatedUser<string>, unknown>
+  readonly fresh: Context.Tag<Identity.FreshUser<string>, unknown>
 } => ({
-  authenticated: Context.GenericTag<CurrentUser.AuthenticatedUser<string>, unknown>(
+  authenticated: Context.GenericTag<Identity.AuthenticatedUser<string>, unknown>(
     `effect-login/AuthenticatedUser/${key}`
   ),
-  fresh: Context.GenericTag<CurrentUser.FreshUser<string>, unknown>(`effect-login/FreshUser/${key}`)
+  fresh: Context.GenericTag<Identity.FreshUser<string>, unknown>(`effect-login/FreshUser/${key}`)
 })
 
 /**
@@ -63,7 +63,7 @@ const guard = <A, E, R, Provided>(
         )
       }
       // Flask's LOGIN_DISABLED, for tests: the stand-in user passes every requirement.
-      const standIn = Context.get(fiber.currentContext, CurrentUser.LoginDisabled)
+      const standIn = Context.get(fiber.currentContext, Identity.LoginDisabled)
       return Option.isSome(standIn) ? provide(standIn.value) : exempt(unauthorizedFor(session))
     })
   })
@@ -82,8 +82,8 @@ const exempt = (refusal: Effect.Effect<HttpServerResponse.HttpServerResponse>) =
 /** @internal */
 export const loginRequired = <Key extends string>(key: Key) => {
   const { authenticated } = tags(key)
-  return <A, E, R>(self: Effect.Effect<A, E, R>): Guarded<A, E, R, CurrentUser.AuthenticatedUser<Key>> =>
-    guard<A, E, R, CurrentUser.AuthenticatedUser<Key>>(
+  return <A, E, R>(self: Effect.Effect<A, E, R>): Guarded<A, E, R, Identity.AuthenticatedUser<Key>> =>
+    guard<A, E, R, Identity.AuthenticatedUser<Key>>(
       key,
       (user) => Effect.provideService(self, authenticated, user) as Effect.Effect<A, E, any>,
       false
@@ -95,8 +95,8 @@ export const freshLoginRequired = <Key extends string>(key: Key) => {
   const { authenticated, fresh } = tags(key)
   return <A, E, R>(
     self: Effect.Effect<A, E, R>
-  ): Guarded<A, E, R, CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key>> =>
-    guard<A, E, R, CurrentUser.AuthenticatedUser<Key> | CurrentUser.FreshUser<Key>>(
+  ): Guarded<A, E, R, Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key>> =>
+    guard<A, E, R, Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key>>(
       key,
       (user) =>
         Effect.provide(self, Context.make(authenticated, user).pipe(Context.add(fresh, user))) as Effect.Effect<

@@ -9,7 +9,7 @@ import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as CurrentUser from "../CurrentUser.js"
+import type * as Identity from "../Identity.js"
 import type * as LoginTest from "../LoginTest.js"
 import * as Session from "../Session.js"
 import type { Flash } from "../SessionCookie.js"
@@ -109,12 +109,12 @@ export const layerSession = <User>(options: SessionOptions<User> = {}): Layer.La
  */
 export const layerUser = <User>(
   tags: {
-    readonly authenticated: Context.Tag<CurrentUser.AuthenticatedUser<string>, unknown>
-    readonly fresh: Context.Tag<CurrentUser.FreshUser<string>, unknown>
+    readonly authenticated: Context.Tag<Identity.AuthenticatedUser<string>, unknown>
+    readonly fresh: Context.Tag<Identity.FreshUser<string>, unknown>
   },
   user: User,
   options: { readonly fresh?: boolean | undefined; readonly remembered?: boolean | undefined } = {}
-): Layer.Layer<Session.Session | CurrentUser.AuthenticatedUser<string>> => {
+): Layer.Layer<Session.Session | Identity.AuthenticatedUser<string>> => {
   const fresh = options.fresh ?? true
   const base = Layer.mergeAll(
     layerSession({ user, fresh, remembered: options.remembered }),

@@ -1,7 +1,7 @@
 // Providing the authenticated user by hand: only loginRequired (and the test Layers) can.
 // @fix import "effect"
 import { Effect, Layer } from "effect"
-import { CurrentUser } from "effect-login"
+import { Identity } from "effect-login"
 // @fix import { layerTest, loginRequired, profile } from "../pass/app.js"
 import { AuthenticatedUser, profile } from "../pass/app.js"
 
@@ -15,5 +15,5 @@ export const live = Layer.succeed(AuthenticatedUser, { id: "1", name: "Ada" })
 
 // The root module has no untyped tag to provide either.
 // @expect-error Property 'AuthenticatedUser' does not exist
-// @fix export const root = CurrentUser.isAnonymous(CurrentUser.anonymous)
-export const root = Effect.provideService(profile, CurrentUser.AuthenticatedUser, "ada")
+// @fix export const root = Identity.isAnonymous(Identity.anonymous)
+export const root = Effect.provideService(profile, Identity.AuthenticatedUser, "ada")

@@ -5,7 +5,7 @@
 import { HttpApiMiddleware, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Option, Redacted } from "effect"
-import type { CurrentUser as Anon } from "effect-login"
+import type { Identity } from "effect-login"
 import { HttpApiLogin, LayerRouterLogin, LoginManager, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 
@@ -61,7 +61,7 @@ export const greeting = Effect.gen(function*() {
   const user = yield* CurrentUser
   // `Anonymous | User`, narrowed by the refinement.
   if (isAuthenticated(user)) return HttpServerResponse.text(user.name)
-  const anonymous: Anon.Anonymous = user
+  const anonymous: Identity.Anonymous = user
   return HttpServerResponse.text(anonymous._tag)
 })
 

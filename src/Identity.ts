@@ -4,7 +4,7 @@
  * The application's own typed `CurrentUser` and `AuthenticatedUser` come from
  * `UserLoader.make`; this module holds what they share.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
