@@ -16,7 +16,7 @@ interface User {
 }
 
 export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
-export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layerMemory, login } = Users
+export const { AuthenticatedUser, CurrentUser, FreshUser, isAuthenticated, layerMemory, login, logout } = Users
 
 /** The login middleware of these users' routes. */
 export const LoginRequired = LayerRouterLogin.loginRequired(Users)
@@ -42,6 +42,17 @@ export const ProtectedRoutes = HttpLayerRouter.add(
   Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`You are ${user.name}`))
 ).pipe(Layer.provide(LoginRequired.layer))
 
+/** A protected route that logs out: the login middleware gives it the Session too. */
+export const AccountRoutes = HttpLayerRouter.add(
+  "POST",
+  "/account/logout",
+  Effect.gen(function*() {
+    const user = yield* AuthenticatedUser
+    yield* logout
+    return HttpServerResponse.text(`Goodbye ${user.name}`)
+  })
+).pipe(Layer.provide(LoginRequired.layer))
+
 /** Routes behind a fresh login: they get the FreshUser. */
 export const FreshRoutes = HttpLayerRouter.add(
   "GET",
@@ -49,7 +60,7 @@ export const FreshRoutes = HttpLayerRouter.add(
   Effect.map(FreshUser, (user) => HttpServerResponse.text(`Settings of ${user.name}`))
 ).pipe(Layer.provide(FreshLoginRequired.layer))
 
-export const AllRoutes = Layer.mergeAll(PublicRoutes, ProtectedRoutes, FreshRoutes).pipe(
+export const AllRoutes = Layer.mergeAll(PublicRoutes, ProtectedRoutes, AccountRoutes, FreshRoutes).pipe(
   Layer.provide(
     LoginManager.layer({
       secretKey: Redacted.make("development-only-secret-do-not-use-in-production!"),

@@ -53,24 +53,28 @@ export const SessionMiddleware = HttpLayerRouter.middleware<{ provides: Session.
 
 /**
  * The middleware that provides the `AuthenticatedUser` of the declaration
- * `users`, or answers as its `loginRequired` does.
+ * `users` (and the `Session`, so that a protected route can log out), or
+ * answers as its `loginRequired` does.
  *
  * @since 0.2.0
  * @category middleware
  */
 export const loginRequired = <Key extends string, User>(users: UserLoader.Users<Key, User>) =>
-  HttpLayerRouter.middleware<{ provides: Identity.AuthenticatedUser<Key> }>()(
+  HttpLayerRouter.middleware<{ provides: Identity.AuthenticatedUser<Key> | Session.Session }>()(
     Effect.map(withSession, (run) => (effect) => run(users.loginRequired(effect)))
   )
 
 /**
  * The middleware that provides the `FreshUser` and `AuthenticatedUser` of the
- * declaration `users`, or answers as its `freshLoginRequired` does.
+ * declaration `users` (and the `Session`), or answers as its
+ * `freshLoginRequired` does.
  *
  * @since 0.2.0
  * @category middleware
  */
 export const freshLoginRequired = <Key extends string, User>(users: UserLoader.Users<Key, User>) =>
-  HttpLayerRouter.middleware<{ provides: Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key> }>()(
+  HttpLayerRouter.middleware<
+    { provides: Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key> | Session.Session }
+  >()(
     Effect.map(withSession, (run) => (effect) => run(users.freshLoginRequired(effect)))
   )

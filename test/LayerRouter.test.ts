@@ -31,6 +31,10 @@ describe("HttpLayerRouter", () => {
       assert.strictEqual((await request("GET", "/settings")).body, "Settings of Ada")
       assert.strictEqual((await request("POST", "/logout")).body, "logged out")
       assert.strictEqual((await request("GET", "/me")).status, 302)
+      // A protected route logs out with the Session its login middleware gives it.
+      await request("POST", "/login")
+      assert.strictEqual((await request("POST", "/account/logout")).body, "Goodbye Ada")
+      assert.strictEqual((await request("GET", "/me")).status, 302)
     } finally {
       await dispose()
     }
