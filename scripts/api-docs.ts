@@ -42,7 +42,19 @@ const kindOf = (declaration: ts.Declaration): string =>
 const printer = ts.createPrinter({ removeComments: true })
 
 const signatureOf = (checker: ts.TypeChecker, symbol: ts.Symbol, declaration: ts.Declaration): string => {
-  if (ts.isInterfaceDeclaration(declaration) || ts.isTypeAliasDeclaration(declaration)) {
+  if (ts.isInterfaceDeclaration(declaration)) {
+    // Members marked @internal are not published (stripInternal): the reference leaves them out too.
+    const published = ts.factory.updateInterfaceDeclaration(
+      declaration,
+      declaration.modifiers,
+      declaration.name,
+      declaration.typeParameters,
+      declaration.heritageClauses,
+      declaration.members.filter((member) => !ts.getJSDocTags(member).some((tag) => tag.tagName.text === "internal"))
+    )
+    return printer.printNode(ts.EmitHint.Unspecified, published, declaration.getSourceFile())
+  }
+  if (ts.isTypeAliasDeclaration(declaration)) {
     return printer.printNode(ts.EmitHint.Unspecified, declaration, declaration.getSourceFile())
   }
   if (ts.isClassDeclaration(declaration)) {

@@ -64,7 +64,13 @@ export interface Session {
   readonly user: Effect.Effect<Option.Option<unknown>, UserLoaderError | SessionStoreError>
   /** The user when logged in and active (Flask-Login's `is_authenticated`). */
   readonly authenticated: Effect.Effect<Option.Option<unknown>, UserLoaderError | SessionStoreError>
-  /** Logs `user` in: `false` (and no change) when the user is inactive and the login is not forced. */
+  /**
+   * Logs `user` in: `false` (and no change) when the user is inactive and the
+   * login is not forced. Untyped, so not published: applications call the
+   * typed `login` of their `UserLoader.make` declaration.
+   *
+   * @internal
+   */
   readonly login: (user: unknown, options?: LoginOptions) => Effect.Effect<boolean, SessionTooLarge | SessionStoreError>
   /**
    * Logs out, keeping the application's data, and ends this browser's remember

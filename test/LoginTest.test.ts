@@ -16,6 +16,7 @@ import {
   isAuthenticated,
   layerMemory,
   layerTest,
+  login,
   loginRequired,
   secretKey,
   Users,
@@ -50,7 +51,7 @@ describe("layerTest (typed, from UserLoader.make)", () => {
     Effect.gen(function*() {
       yield* Session.logout
       assert.strictEqual(yield* greeting, "Hello stranger")
-      yield* Effect.flatMap(Session.Session, (session) => session.login(steve))
+      yield* login(steve)
       assert.strictEqual(yield* greeting, "Hello Steve")
       yield* Session.flash("saved", "info")
       assert.deepStrictEqual(yield* Session.takeFlashes, [["info", "saved"]])
