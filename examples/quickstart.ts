@@ -13,19 +13,32 @@ import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { LoginManager, SafeRedirect, Session, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
+import { checkCredentials } from "./recipes/passwords.js"
 
 // --- Your users ------------------------------------------------------------
 
 interface User {
   readonly id: string
   readonly name: string
-  readonly password: string
+  /** Never the password: its scrypt hash (examples/recipes/passwords.ts made these). */
+  readonly passwordHash: string
 }
 
+// The demo users' passwords are "testpass" and "anotherpass".
 const users: ReadonlyMap<string, User> = new Map([
-  ["testuser", { id: "testuser", name: "testuser", password: "testpass" }],
-  ["another", { id: "another", name: "another", password: "anotherpass" }]
+  ["testuser", {
+    id: "testuser",
+    name: "testuser",
+    passwordHash: "scrypt$131072$8$1$sfkMNEG0qc4neBROLfVo8w$8uG2IJpeiDdmqtsgFbZsmapiodNc1dBa8fzS4y3c2gU"
+  }],
+  ["another", {
+    id: "another",
+    name: "another",
+    passwordHash: "scrypt$131072$8$1$xLyw371Li-zwx5VTby9Hjg$FpUYCAAZhotBw4e9-WhbeFZo99YW7nKGzKHYBBoAU5w"
+  }]
 ])
+// What an unknown username is checked against, so that it takes as long as a wrong password.
+const unknownUserHash = "scrypt$131072$8$1$GE4iqb4hp5bSBwjK8UO9ig$UWn1E_gyQ1ouoX_pZB33yiE--7yl1PQqUC06vlBHOY0"
 
 export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
 export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login, loginRequired } = Users
@@ -71,10 +84,8 @@ const LoginForm = Schema.Struct({
 const loginSubmit = Effect.gen(function*() {
   const form = yield* HttpServerRequest.schemaBodyUrlParams(LoginForm)
   const query = yield* HttpServerRequest.schemaSearchParams(Schema.Struct({ next: Schema.optional(Schema.String) }))
-  const user = users.get(form.username)
-  if (user === undefined || user.password !== form.password) {
-    return HttpServerResponse.text("Invalid credentials", { status: 401 })
-  }
+  const user = yield* checkCredentials(users.get(form.username), form.password, unknownUserHash)
+  if (user === undefined) return HttpServerResponse.text("Invalid credentials", { status: 401 })
   yield* login(user, { remember: form.remember === "on" })
   return HttpServerResponse.redirect(SafeRedirect.safeNext(form.next ?? query.next), { status: 303 })
 }).pipe(
@@ -138,6 +149,7 @@ const ServerLive = Layer.unwrapEffect(
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   HttpServer.serve(QuickstartApp).pipe(
     HttpServer.withLogAddress,
+    Layer.tap(() => Effect.logInfo(`Log in as testuser / testpass, or another / anotherpass`)),
     Layer.provide(LoginLive),
     Layer.provide(ServerLive),
     Layer.launch,
