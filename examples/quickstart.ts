@@ -7,12 +7,14 @@
  * Without SECRET_KEY it runs with a development secret, and says so loudly.
  * The app itself is `QuickstartApp`, so that tests can serve it too.
  */
+import { RateLimiter } from "@effect/experimental"
 import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Option, Redacted, Schema } from "effect"
 import { LoginManager, SafeRedirect, Session, UserLoader } from "effect-login"
 import { createServer } from "node:http"
 import { pathToFileURL } from "node:url"
+import { countAttempt } from "./recipes/login-rate-limit.js"
 import { checkCredentials } from "./recipes/passwords.js"
 
 // --- Your users ------------------------------------------------------------
@@ -84,6 +86,7 @@ const LoginForm = Schema.Struct({
 const loginSubmit = Effect.gen(function*() {
   const form = yield* HttpServerRequest.schemaBodyUrlParams(LoginForm)
   const query = yield* HttpServerRequest.schemaSearchParams(Schema.Struct({ next: Schema.optional(Schema.String) }))
+  yield* countAttempt(form.username)
   const user = yield* checkCredentials(users.get(form.username), form.password, unknownUserHash)
   if (user === undefined) return HttpServerResponse.text("Invalid credentials", { status: 401 })
   yield* login(user, { remember: form.remember === "on" })
@@ -115,7 +118,10 @@ export const QuickstartApp = HttpRouter.empty.pipe(
 
 const developmentSecret = Redacted.make("development-only-secret-do-not-use-in-production!")
 
-/** `SECRET_KEY` from the environment, or a development secret and a loud warning. */
+/**
+ * The login manager, with `SECRET_KEY` from the environment (or a development secret and a loud warning),
+ * and the limiter of login attempts.
+ */
 export const LoginLive = Layer.unwrapEffect(
   Effect.gen(function*() {
     const secret = yield* Config.option(Config.redacted("SECRET_KEY"))
@@ -134,7 +140,11 @@ export const LoginLive = Layer.unwrapEffect(
       cookie: { secure }
     })
   })
-).pipe(Layer.provide(UsersLive))
+).pipe(
+  Layer.provide(UsersLive),
+  // Login attempts are limited (examples/recipes/login-rate-limit.ts), in memory: one instance.
+  Layer.merge(RateLimiter.layer.pipe(Layer.provide(RateLimiter.layerStoreMemory)))
+)
 
 const ServerLive = Layer.unwrapEffect(
   Effect.map(
