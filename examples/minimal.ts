@@ -1,3 +1,12 @@
+/**
+ * The README's fifteen lines, as a whole program: a public page, a login, a protected page.
+ *
+ *     SECRET_KEY="$(openssl rand -base64 32)" npx tsx examples/minimal.ts
+ *     curl -i -X POST http://127.0.0.1:3000/login        # a session cookie
+ *     curl -i http://127.0.0.1:3000/me                   # 401 without it
+ *
+ * Without SECRET_KEY (or with fewer than 32 bytes) it does not start, and says what to set.
+ */
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Effect, Layer, Option } from "effect"
@@ -29,7 +38,7 @@ const app = HttpRouter.empty.pipe(
 HttpServer.serve(app).pipe(
   Layer.provide(LoginManager.layerConfig({ secretKey: Config.redacted("SECRET_KEY") })),
   Layer.provide(layer((id) => Effect.succeed(Option.fromNullable(users.get(id))))),
-  Layer.provide(NodeHttpServer.layer(createServer, { port: 3000 })),
+  Layer.provide(NodeHttpServer.layer(createServer, { port: 3000, host: "127.0.0.1" })),
   Layer.launch,
   NodeRuntime.runMain
 )
