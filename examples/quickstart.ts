@@ -39,8 +39,6 @@ const users: ReadonlyMap<string, User> = new Map([
     passwordHash: "scrypt$131072$8$1$xLyw371Li-zwx5VTby9Hjg$FpUYCAAZhotBw4e9-WhbeFZo99YW7nKGzKHYBBoAU5w"
   }]
 ])
-// What an unknown username is checked against, so that it takes as long as a wrong password.
-const unknownUserHash = "scrypt$131072$8$1$GE4iqb4hp5bSBwjK8UO9ig$UWn1E_gyQ1ouoX_pZB33yiE--7yl1PQqUC06vlBHOY0"
 
 export const Users = UserLoader.make("app/Users", { id: (user: User) => user.id })
 export const { AuthenticatedUser, CurrentUser, isAuthenticated, layer, login, loginRequired } = Users
@@ -87,7 +85,7 @@ const loginSubmit = Effect.gen(function*() {
   const form = yield* HttpServerRequest.schemaBodyUrlParams(LoginForm)
   const query = yield* HttpServerRequest.schemaSearchParams(Schema.Struct({ next: Schema.optional(Schema.String) }))
   yield* countAttempt(form.username)
-  const user = yield* checkCredentials(users.get(form.username), form.password, unknownUserHash)
+  const user = yield* checkCredentials(users.get(form.username), form.password)
   if (user === undefined) return HttpServerResponse.text("Invalid credentials", { status: 401 })
   yield* login(user, { remember: form.remember === "on" })
   return HttpServerResponse.redirect(SafeRedirect.safeNext(form.next ?? query.next), { status: 303 })

@@ -12,12 +12,19 @@
 import { Effect } from "effect"
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto"
 
-// OWASP's minimum for scrypt: N=2^17, r=8, p=1 (128 MiB of memory per hash). Tests may lower N.
-const defaults = { N: 2 ** 17, r: 8, p: 1 }
+/** scrypt's cost parameters. */
+export interface Cost {
+  readonly N: number
+  readonly r: number
+  readonly p: number
+}
+
+/** OWASP's minimum for scrypt: N=2^17, r=8, p=1 (128 MiB of memory per hash). Tests may lower N. */
+export const defaultCost: Cost = { N: 2 ** 17, r: 8, p: 1 }
 const keyLength = 32
 
 // scrypt throws, rather than calls back, on parameters it refuses (N not a power of two…).
-const derive = (password: string, salt: Buffer, cost: typeof defaults) =>
+const derive = (password: string, salt: Buffer, cost: Cost) =>
   Effect.async<Buffer, unknown>((resume) => {
     try {
       scrypt(password.normalize("NFKC"), salt, keyLength, { ...cost, maxmem: 256 * cost.N * cost.r }, (error, key) =>
@@ -28,7 +35,7 @@ const derive = (password: string, salt: Buffer, cost: typeof defaults) =>
   })
 
 /** `scrypt$N$r$p$salt$hash`, base64url: what to store in the user's row. */
-export const hashPassword = (password: string, cost: typeof defaults = defaults): Effect.Effect<string> =>
+export const hashPassword = (password: string, cost: Cost = defaultCost): Effect.Effect<string> =>
   Effect.suspend(() => {
     const salt = randomBytes(16)
     return Effect.map(
@@ -57,14 +64,16 @@ export const verifyPassword = (password: string, stored: string): Effect.Effect<
     )
   })
 
+/** A hash of a password no user has: what an unknown username is checked against (made by `hashPassword`). */
+export const unknownUserHash = "scrypt$131072$8$1$GE4iqb4hp5bSBwjK8UO9ig$UWn1E_gyQ1ouoX_pZB33yiE--7yl1PQqUC06vlBHOY0"
+
 /**
  * Checks a login: the user when the password matches, `undefined` otherwise. An unknown user is checked
  * against a fixed hash, so that it takes as long as a wrong password.
  */
 export const checkCredentials = <User extends { readonly passwordHash: string }>(
   user: User | undefined,
-  password: string,
-  unknownUserHash: string
+  password: string
 ): Effect.Effect<User | undefined> =>
   Effect.map(
     verifyPassword(password, user?.passwordHash ?? unknownUserHash),
