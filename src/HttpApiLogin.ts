@@ -4,6 +4,11 @@
  * OpenAPI document shows how to authenticate, and schema'd 401 / 503 errors
  * that `HttpApiClient` decodes.
  *
+ * An HttpApi middleware provides one service: an endpoint that needs both the
+ * `FreshUser` and the `AuthenticatedUser`, or the user and the `Session` (to
+ * log out), lists both middleware tags.
+ *
+ * @example
  * ```ts
  * import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
  * import { Effect, Layer, Schema } from "effect"
@@ -28,10 +33,6 @@
  *   handlers.handle("me", () => Effect.map(Users.AuthenticatedUser, (user) => user.name))
  * ).pipe(Layer.provide(HttpApiLogin.layerLoginRequired(LoginRequired)))
  * ```
- *
- * An HttpApi middleware provides one service: an endpoint that needs both the
- * `FreshUser` and the `AuthenticatedUser`, or the user and the `Session` (to
- * log out), lists both middleware tags.
  *
  * @since 0.1.0
  */

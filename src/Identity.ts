@@ -20,6 +20,8 @@ import * as Predicate from "effect/Predicate"
 export const AnonymousTypeId: unique symbol = Symbol.for("effect-login/Anonymous")
 
 /**
+ * The type of {@link AnonymousTypeId}.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -32,6 +34,11 @@ export type AnonymousTypeId = typeof AnonymousTypeId
  * @category models
  */
 export class Anonymous extends Data.TaggedClass("Anonymous")<{}> {
+  /**
+   * Marks the anonymous user (see `AnonymousTypeId`).
+   *
+   * @since 0.1.0
+   */
   readonly [AnonymousTypeId]: AnonymousTypeId = AnonymousTypeId
 }
 
@@ -60,6 +67,8 @@ export const isAnonymous = (u: unknown): u is Anonymous => Predicate.hasProperty
 export const UserServiceTypeId: unique symbol = Symbol.for("effect-login/UserService")
 
 /**
+ * The type of {@link UserServiceTypeId}.
+ *
  * @since 0.2.0
  * @category type ids
  */

@@ -7,6 +7,7 @@
  * service the middleware does not provide leaves it in the requirements of the
  * served Layer, which then does not compile.
  *
+ * @example
  * ```ts
  * import { HttpLayerRouter, HttpServerResponse } from "@effect/platform"
  * import { Effect, Layer } from "effect"

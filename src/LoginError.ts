@@ -21,6 +21,8 @@ import * as Schema from "effect/Schema"
 export const TypeId: unique symbol = Symbol.for("effect-login/LoginError")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.2.0
  * @category type ids
  */
@@ -56,12 +58,19 @@ export class UserLoaderError extends Data.TaggedError("UserLoaderError")<{
   readonly cause: unknown
 }> implements HttpServerRespondable.Respondable {
   /**
+   * Marks the error (see `TypeId`).
+   *
    * @since 0.2.0
    */
   readonly [TypeId]: TypeId = TypeId
   override get message() {
     return "The user store is unavailable"
   }
+  /**
+   * Answers 503 Service Unavailable, without the cause.
+   *
+   * @since 0.1.0
+   */
   [HttpServerRespondable.symbol]() {
     return serviceUnavailable
   }
@@ -79,6 +88,8 @@ export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
   readonly cause: unknown
 }> implements HttpServerRespondable.Respondable {
   /**
+   * Marks the error (see `TypeId`).
+   *
    * @since 0.2.0
    */
   readonly [TypeId]: TypeId = TypeId
@@ -86,6 +97,11 @@ export class SessionStoreError extends Data.TaggedError("SessionStoreError")<{
     const cause = this.cause instanceof Error ? this.cause.message : String(this.cause)
     return `The session store failed (${this.operation}): ${cause}`
   }
+  /**
+   * Answers 503 Service Unavailable, without the cause.
+   *
+   * @since 0.1.0
+   */
   [HttpServerRespondable.symbol]() {
     return serviceUnavailable
   }
@@ -105,6 +121,8 @@ export class SessionTooLarge extends Schema.TaggedError<SessionTooLarge>("effect
   { bytes: Schema.Number, limit: Schema.Number }
 ) {
   /**
+   * Marks the error (see `TypeId`).
+   *
    * @since 0.2.0
    */
   readonly [TypeId]: TypeId = TypeId
@@ -125,6 +143,8 @@ export class LoginConfigError extends Data.TaggedError("LoginConfigError")<{
   readonly message: string
 }> {
   /**
+   * Marks the error (see `TypeId`).
+   *
    * @since 0.2.0
    */
   readonly [TypeId]: TypeId = TypeId

@@ -38,6 +38,8 @@ import type { UserLoader } from "./UserLoader.js"
 export const TypeId: unique symbol = Symbol.for("effect-login/LoginManager")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -68,6 +70,8 @@ export interface LoginManager {
 }
 
 /**
+ * The tag of the `LoginManager` service.
+ *
  * @since 0.1.0
  * @category tags
  */

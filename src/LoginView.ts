@@ -54,6 +54,7 @@ const locally = <A, E, R>(self: Effect.Effect<A, E, R>, loginView: string | null
  * `loginRequired`: applied before, it would not see the guard's refusals, and
  * it does not compile.
  *
+ * @example
  * ```ts
  * import { HttpRouter, HttpServerResponse } from "@effect/platform"
  * import { Effect } from "effect"

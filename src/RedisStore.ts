@@ -7,6 +7,7 @@
  * dependency on a Redis library. With `ioredis`, fail fast rather than queue
  * while Redis is away:
  *
+ * @example
  * ```ts
  * import { Redis } from "ioredis"
  * import { RedisStore } from "effect-login"
@@ -14,7 +15,9 @@
  * const client = new Redis("redis://127.0.0.1:6379", {
  *   enableOfflineQueue: false,
  *   maxRetriesPerRequest: 1,
- *   commandTimeout: 500
+ *   commandTimeout: 500,
+ *   // Connects when the store's Layer first uses it (`RedisStore.layer` waits until Redis answers).
+ *   lazyConnect: true
  * })
  * export const StoreLive = RedisStore.layer(client)
  * ```

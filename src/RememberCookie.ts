@@ -31,6 +31,8 @@ export const RememberToken = Schema.Struct({
 })
 
 /**
+ * What a stateless remember cookie carries (the type of the `RememberToken` schema).
+ *
  * @since 0.1.0
  * @category models
  */

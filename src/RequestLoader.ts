@@ -24,11 +24,15 @@ export interface RequestLoader<User, R = never> {
 }
 
 /**
+ * Types about request loaders.
+ *
  * @since 0.1.0
  * @category models
  */
 export declare namespace RequestLoader {
   /**
+   * The services a request loader needs.
+   *
    * @since 0.1.0
    * @category models
    */

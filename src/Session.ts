@@ -25,6 +25,8 @@ import type { Flash } from "./SessionCookie.js"
 export const TypeId: unique symbol = Symbol.for("effect-login/Session")
 
 /**
+ * The type of {@link TypeId}.
+ *
  * @since 0.1.0
  * @category type ids
  */
@@ -134,6 +136,8 @@ export interface SessionInfo {
 }
 
 /**
+ * The tag of the `Session` service.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -157,6 +161,7 @@ export interface Key<A> {
  * Declares a typed session entry. Any name but `__proto__` (refused, as a
  * defect, when declared).
  *
+ * @example
  * ```ts
  * import { Schema } from "effect"
  * import { Session } from "effect-login"

@@ -21,6 +21,8 @@ import * as signers from "./internal/signer.js"
 export const Flash = Schema.Tuple(Schema.String, Schema.String)
 
 /**
+ * A flashed message: its category and its text (the type of the `Flash` schema).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -56,6 +58,8 @@ export const SessionData = Schema.Struct({
 })
 
 /**
+ * What a session cookie carries (the type of the `SessionData` schema).
+ *
  * @since 0.1.0
  * @category models
  */

@@ -39,6 +39,8 @@ export const StoredSession = Schema.Struct({
 })
 
 /**
+ * A session as a store keeps it (the type of the `StoredSession` schema).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -81,6 +83,8 @@ export interface SessionStore {
 }
 
 /**
+ * The tag of the `SessionStore` service.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -100,6 +104,7 @@ export const probe = (store: SessionStore): Effect.Effect<void, SessionStoreErro
 /**
  * The application's store can serve: for a readiness endpoint.
  *
+ * @example
  * ```ts
  * import { HttpRouter, HttpServerResponse } from "@effect/platform"
  * import { Effect } from "effect"

@@ -9,6 +9,11 @@
  * (`@effect/sql-libsql`); the statements are standard SQL with `ON CONFLICT`
  * and `RETURNING` (PostgreSQL 9.5+, SQLite 3.35+).
  *
+ * Create the table first: `SqlStore.migrate()` (or, with `@effect/sql`'s
+ * Migrator, `Migrator.fromRecord(SqlStore.migrations())`, or the SQL of
+ * `SqlStore.migration()` in your own tool).
+ *
+ * @example
  * ```ts
  * import { PgClient } from "@effect/sql-pg"
  * import { Layer, Redacted } from "effect"
@@ -17,10 +22,6 @@
  * const Database = PgClient.layer({ url: Redacted.make("postgres://app@127.0.0.1/app") })
  * export const StoreLive = SqlStore.layer().pipe(Layer.provide(Database))
  * ```
- *
- * Create the table first: `SqlStore.migrate()` (or, with `@effect/sql`'s
- * Migrator, `Migrator.fromRecord(SqlStore.migrations())`, or the SQL of
- * `SqlStore.migration()` in your own tool).
  *
  * @since 0.2.0
  */

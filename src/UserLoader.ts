@@ -46,6 +46,8 @@ export interface UserLoader {
 }
 
 /**
+ * The tag of the user loader service, provided by the `layer` of a declaration.
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -214,6 +216,7 @@ type Checked<Key extends string, User> =
  * typed with the admins' `AuthenticatedUser` does not compile behind the
  * users' `loginRequired`.
  *
+ * @example
  * ```ts
  * import { Effect, Option } from "effect"
  * import { UserLoader } from "effect-login"

@@ -2,8 +2,9 @@
  * Every TypeScript block in the docs is type-checked. In README.md and the
  * guide, each one is preceded by `<!-- example: <file> -->` and must appear
  * verbatim in that file, which `npm run check` compiles. The examples in the
- * JSDoc (which docs/api shows) are compiled here. docs/api's signature blocks
- * are generated from the compiled sources (test/api-docs.test.ts).
+ * JSDoc (which the API reference in docs/modules shows) are compiled here
+ * with the project's options; docgen type-checks and runs them as well
+ * (test/api-docs.test.ts), and writes the reference's signature blocks.
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -14,7 +15,7 @@ const root = path.resolve(import.meta.dirname, "..")
 const markdown = [
   "README.md",
   ...fs.readdirSync(path.join(root, "docs"), { recursive: true, encoding: "utf8" })
-    .filter((file) => file.endsWith(".md") && !file.startsWith("api"))
+    .filter((file) => file.endsWith(".md") && !file.startsWith("modules"))
     .map((file) => path.join("docs", file))
 ]
 
