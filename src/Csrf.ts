@@ -64,6 +64,18 @@ export const currentExempt: FiberRef.FiberRef<boolean> = globalValue(
  * state-changing requests with the user's cookies: for endpoints that must,
  * such as an OAuth `form_post` callback. Wrap it outermost, around `loginRequired`.
  *
+ * @example
+ * ```ts
+ * import { HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Csrf } from "effect-login"
+ *
+ * // A webhook that authenticates with its own signature, posted from another site.
+ * export const webhooks = HttpRouter.empty.pipe(
+ *   HttpRouter.post("/webhooks/payments", Csrf.exempt(Effect.succeed(HttpServerResponse.empty({ status: 204 }))))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category combinators
  */

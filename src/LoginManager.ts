@@ -300,6 +300,26 @@ export const makeStore = (
  * `SessionStore` the application provides (`SessionStore.layerMemory`,
  * `SessionStore.layerKeyValueStore`, `RedisStore.layer`).
  *
+ * @example
+ * ```ts
+ * import { Effect, Layer, Option, Redacted } from "effect"
+ * import { LoginManager, SessionStore, UserLoader } from "effect-login"
+ *
+ * interface User {
+ *   readonly id: string
+ * }
+ * const Users = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ *
+ * // Sessions on the server (here in memory: one instance); the cookie carries a random id.
+ * export const LoginLive = LoginManager.layerStore({
+ *   secretKey: Redacted.make("a-secret-of-at-least-32-bytes-0123456789"),
+ *   expiry: { idleTimeout: "2 hours", absoluteTimeout: "7 days", touchInterval: "1 minute" }
+ * }).pipe(
+ *   Layer.provide(SessionStore.layerMemory()),
+ *   Layer.provide(Users.layer((id) => Effect.succeed(Option.some({ id }))))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -329,6 +349,23 @@ export const clientIdentifier = (
  * The Layer an application provides once (its `LoginLive`): the login manager
  * and the hub of its events.
  *
+ * @example
+ * ```ts
+ * import { Effect, Layer, Option, Redacted } from "effect"
+ * import { LoginManager, UserLoader } from "effect-login"
+ *
+ * interface User {
+ *   readonly id: string
+ * }
+ * const Users = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ *
+ * // Sessions in a signed cookie; anonymous visitors of guarded routes are sent to /login.
+ * export const LoginLive = LoginManager.layer({
+ *   secretKey: Redacted.make("a-secret-of-at-least-32-bytes-0123456789"),
+ *   loginView: "/login"
+ * }).pipe(Layer.provide(Users.layer((id) => Effect.succeed(Option.some({ id })))))
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
@@ -350,6 +387,23 @@ export const defaultConfig: Config.Config<Options> = internal.defaultConfig
  * The Layer, configured from `Config` (by default {@link defaultConfig}: the
  * environment). A missing or unusable setting fails at start-up with a message
  * that names the key to set.
+ *
+ * @example
+ * ```ts
+ * import { Effect, Layer, Option } from "effect"
+ * import { LoginManager, UserLoader } from "effect-login"
+ *
+ * interface User {
+ *   readonly id: string
+ * }
+ * const Users = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ *
+ * // SECRET_KEY, LOGIN_VIEW, SESSION_COOKIE_SECURE… from the environment; without SECRET_KEY the Layer fails
+ * // with a LoginConfigError that says what to set.
+ * export const LoginLive = LoginManager.layerConfig().pipe(
+ *   Layer.provide(Users.layer((id) => Effect.succeed(Option.some({ id }))))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -393,6 +447,23 @@ type Guarded<R> = [Extract<R, UserServices>] extends [never] ? unknown : RouteNe
  * erase the app's requirements, and with them the compile-time guarantee of
  * `loginRequired`. An app with a route that still needs the user (its guard
  * forgotten) does not compile here, with {@link RouteNeedsUser} as the reason.
+ *
+ * @example
+ * ```ts
+ * import { HttpRouter, HttpServerResponse } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { LoginManager, UserLoader } from "effect-login"
+ *
+ * interface User {
+ *   readonly id: string
+ * }
+ * const { AuthenticatedUser, loginRequired } = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ *
+ * export const app = HttpRouter.empty.pipe(
+ *   HttpRouter.get("/me", Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.id)).pipe(loginRequired)),
+ *   LoginManager.middleware
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category middleware

@@ -49,6 +49,24 @@ export const makeSession: <User>(options?: SessionOptions<User>) => Session.Sess
  * A `Session` Layer for unit tests of handlers: `CurrentUser` is the given
  * user (or anonymous), with the given freshness.
  *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { LoginTest, UserLoader } from "effect-login"
+ *
+ * interface User {
+ *   readonly id: string
+ *   readonly name: string
+ * }
+ * const { CurrentUser, isAuthenticated } = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ *
+ * const greeting = Effect.map(CurrentUser, (user) => (isAuthenticated(user) ? `Hello ${user.name}` : "Hello"))
+ *
+ * // A handler's unit test, with no cookie, clock or store.
+ * Effect.runSync(greeting.pipe(Effect.provide(LoginTest.layerSession<User>({ user: { id: "1", name: "Ada" } }))))
+ * // "Hello Ada"
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */

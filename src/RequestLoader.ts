@@ -64,6 +64,25 @@ const fromCredential = <User, E, R>(
 /**
  * `Authorization: Bearer <token>` (the scheme word is case-insensitive).
  *
+ * @example
+ * ```ts
+ * import { Effect, Option, Redacted } from "effect"
+ * import { RequestLoader, UserLoader } from "effect-login"
+ *
+ * interface User {
+ *   readonly id: string
+ * }
+ * const Users = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ * const tokens = new Map<string, User>([["a-long-random-token", { id: "script" }]])
+ *
+ * // `Authorization: Bearer a-long-random-token` is the user "script", for requests without a session.
+ * export const UsersLive = Users.layer((id) => Effect.succeed(Option.some({ id })), {
+ *   requestLoaders: [
+ *     RequestLoader.bearer((token) => Effect.succeed(Option.fromNullable(tokens.get(Redacted.value(token)))))
+ *   ]
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

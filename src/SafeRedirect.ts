@@ -54,6 +54,15 @@ const notHeaderSafe = /[^\x21-\x7e]+/gu
  * non-ASCII characters and spaces percent-encoded (`/佐藤` → `/%E4%BD%90%E8%97%A4`),
  * so that it can always be sent as a `Location`.
  *
+ * @example
+ * ```ts
+ * import { SafeRedirect } from "effect-login"
+ *
+ * console.log(SafeRedirect.safeNext("/orders?id=7")) // "/orders?id=7"
+ * console.log(SafeRedirect.safeNext("//evil.example/")) // "/": another site is never followed
+ * console.log(SafeRedirect.safeNext(undefined, "/home")) // "/home"
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */

@@ -191,6 +191,17 @@ export const key = <A, I>(name: string, schema: Schema.Schema<A, I>): Key<A> => 
 /**
  * Flashes a message for the next request to show (Flask's `flash`).
  *
+ * @example
+ * ```ts
+ * import { HttpServerResponse } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { Session } from "effect-login"
+ *
+ * // Shown once, by the next page that takes the flashes.
+ * export const saved = Effect.as(Session.flash("Your settings are saved", "info"), HttpServerResponse.redirect("/"))
+ * export const page = Effect.map(Session.takeFlashes, (flashes) => flashes.map(([category, text]) => `${category}: ${text}`))
+ * ```
+ *
  * @since 0.1.0
  * @category accessors
  */
