@@ -240,12 +240,12 @@ export const make = <const Key extends string, User>(
 ): Users<Key, User> => {
   const isActive: (user: User) => boolean = options.isActive ?? (() => true)
   const isAuthenticated = (user: Identity.Anonymous | User): user is User => !Identity.isAnonymous(user)
-  const tags = guard.tags(key)
+  const tags = guard.tags<Key, User>(key)
   const loaded = { key, id: options.id, isActive, securityStamp: options.securityStamp }
   return {
     key,
-    AuthenticatedUser: tags.authenticated as any,
-    FreshUser: tags.fresh as any,
+    AuthenticatedUser: tags.authenticated,
+    FreshUser: tags.fresh,
     CurrentUser: Effect.flatMap(
       Session.Session,
       (session) => Effect.map(session.user, Option.getOrElse(() => Identity.anonymous))

@@ -20,14 +20,14 @@ import { andThen } from "./immediate.js"
 import * as sessionService from "./sessionService.js"
 
 /** The runtime tags of a declaration's user services. @internal */
-export const tags = (key: string): {
-  readonly authenticated: Context.Tag<Identity.AuthenticatedUser<string>, unknown>
-  readonly fresh: Context.Tag<Identity.FreshUser<string>, unknown>
+export const tags = <Key extends string, User>(key: Key): {
+  readonly authenticated: Context.Tag<Identity.AuthenticatedUser<Key>, Identity.Authenticated<User>>
+  readonly fresh: Context.Tag<Identity.FreshUser<Key>, Identity.Fresh<User>>
 } => ({
-  authenticated: Context.GenericTag<Identity.AuthenticatedUser<string>, unknown>(
+  authenticated: Context.GenericTag<Identity.AuthenticatedUser<Key>, Identity.Authenticated<User>>(
     `effect-login/AuthenticatedUser/${key}`
   ),
-  fresh: Context.GenericTag<Identity.FreshUser<string>, unknown>(`effect-login/FreshUser/${key}`)
+  fresh: Context.GenericTag<Identity.FreshUser<Key>, Identity.Fresh<User>>(`effect-login/FreshUser/${key}`)
 })
 
 /**
@@ -79,31 +79,34 @@ const exempt = (refusal: Effect.Effect<HttpServerResponse.HttpServerResponse>) =
     (request) => request.method === "OPTIONS" ? Effect.succeed(HttpServerResponse.empty({ status: 204 })) : refusal
   )
 
+// The one place where the brands are put on a user: the guard has just checked it.
+const authenticatedUser = (user: unknown) => user as Identity.Authenticated<unknown>
+const freshUser = (user: unknown) => user as Identity.Fresh<unknown>
+
 /** @internal */
 export const loginRequired = <Key extends string>(key: Key) => {
-  const { authenticated } = tags(key)
+  const { authenticated } = tags<Key, unknown>(key)
   return <A, E, R>(self: Effect.Effect<A, E, R>): Guarded<A, E, R, Identity.AuthenticatedUser<Key>> =>
     guard<A, E, R, Identity.AuthenticatedUser<Key>>(
       key,
-      (user) => Effect.provideService(self, authenticated, user) as Effect.Effect<A, E, any>,
+      (user) => Effect.provideService(self, authenticated, authenticatedUser(user)),
       false
     )
 }
 
 /** @internal */
 export const freshLoginRequired = <Key extends string>(key: Key) => {
-  const { authenticated, fresh } = tags(key)
+  const { authenticated, fresh } = tags<Key, unknown>(key)
   return <A, E, R>(
     self: Effect.Effect<A, E, R>
   ): Guarded<A, E, R, Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key>> =>
     guard<A, E, R, Identity.AuthenticatedUser<Key> | Identity.FreshUser<Key>>(
       key,
       (user) =>
-        Effect.provide(self, Context.make(authenticated, user).pipe(Context.add(fresh, user))) as Effect.Effect<
-          A,
-          E,
-          any
-        >,
+        Effect.provide(
+          self,
+          Context.make(authenticated, authenticatedUser(user)).pipe(Context.add(fresh, freshUser(user)))
+        ),
       true
     )
 }

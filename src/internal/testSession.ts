@@ -107,19 +107,20 @@ export const layerSession = <User>(options: SessionOptions<User> = {}): Layer.La
  *
  * @internal
  */
-export const layerUser = <User>(
+export const layerUser = <Key extends string, User>(
   tags: {
-    readonly authenticated: Context.Tag<Identity.AuthenticatedUser<string>, unknown>
-    readonly fresh: Context.Tag<Identity.FreshUser<string>, unknown>
+    readonly authenticated: Context.Tag<Identity.AuthenticatedUser<Key>, Identity.Authenticated<User>>
+    readonly fresh: Context.Tag<Identity.FreshUser<Key>, Identity.Fresh<User>>
   },
   user: User,
   options: { readonly fresh?: boolean | undefined; readonly remembered?: boolean | undefined } = {}
-): Layer.Layer<Session.Session | Identity.AuthenticatedUser<string>> => {
+): Layer.Layer<Session.Session | Identity.AuthenticatedUser<Key>> => {
   const fresh = options.fresh ?? true
+  // Test Layers are, with the guards, the only places that put the brands on a user.
   const base = Layer.mergeAll(
     layerSession({ user, fresh, remembered: options.remembered }),
-    Layer.succeed(tags.authenticated, user)
+    Layer.succeed(tags.authenticated, user as Identity.Authenticated<User>)
   )
   // Not fresh: FreshUser is absent at run time too, as it would be behind freshLoginRequired.
-  return fresh ? Layer.merge(base, Layer.succeed(tags.fresh, user)) : base
+  return fresh ? Layer.merge(base, Layer.succeed(tags.fresh, user as Identity.Fresh<User>)) : base
 }
