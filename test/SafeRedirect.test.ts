@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { FastCheck as fc } from "effect"
 import { SafeRedirect } from "effect-login"
 
 describe("SafeRedirect.safeNext", () => {
@@ -100,5 +101,60 @@ describe("SafeRedirect boundaries", () => {
     assert.strictEqual(at.length, 2048)
     assert.isTrue(SafeRedirect.isSafeNext(at))
     assert.isFalse(SafeRedirect.isSafeNext(`${at}a`))
+  })
+})
+
+describe("SafeRedirect properties", () => {
+  // Strings around what attackers send: slashes, backslashes, schemes, percent escapes, controls, non-ASCII.
+  const pieces = fc.constantFrom(
+    "/",
+    "//",
+    "\\",
+    ":",
+    "%",
+    "2F",
+    "5C",
+    "%2F",
+    "%5C",
+    "http",
+    "javascript",
+    "evil.com",
+    "@",
+    "?",
+    "#",
+    ".",
+    "..",
+    " ",
+    "\t",
+    "\n",
+    "\r",
+    "\u0000",
+    "佐藤",
+    "a",
+    "é"
+  )
+  const hostile = fc.oneof(
+    fc.array(fc.oneof(pieces, fc.string()), { maxLength: 8 }).map((parts) => parts.join("")),
+    // And paths that are safe but not all ASCII: they must come back percent-encoded.
+    fc.array(fc.constantFrom("a", "佐藤", "é", " ", "/", "?", "=", "-", "%20"), { maxLength: 6 }).map((parts) =>
+      `/a${parts.join("")}`
+    )
+  )
+
+  it.prop(
+    "safeNext is always a path on this site, as a browser resolves it, and a valid Location",
+    [hostile],
+    ([value]) => {
+      const next = SafeRedirect.safeNext(value)
+      assert.isTrue(next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\"), next)
+      assert.match(next, /^[\x21-\x7e]*$/, "only printable ASCII: Node sends it as a header")
+      assert.strictEqual(new URL(next, "https://app.example").origin, "https://app.example")
+    }
+  )
+
+  it.prop("a safe next comes back unchanged when it is already printable ASCII", [hostile], ([value]) => {
+    if (SafeRedirect.isSafeNext(value) && /^[\x21-\x7e]*$/.test(value)) {
+      assert.strictEqual(SafeRedirect.safeNext(value), value)
+    }
   })
 })
