@@ -130,6 +130,11 @@ export interface RememberOptions {
   readonly sameSite?: "lax" | "strict" | "none" | undefined
   /** Re-send the cookie with a new expiry whenever the browser sends it. Default `false`. */
   readonly refreshEachRequest?: boolean | undefined
+  /**
+   * With `refreshEachRequest`, the most a remember cookie lives after its login, however often it is
+   * refreshed. Default 365 days.
+   */
+  readonly absoluteTimeout?: Duration.DurationInput | undefined
 }
 
 /**

@@ -27,7 +27,12 @@ export const RememberToken = Schema.Struct({
   /** How long the token was issued for, in milliseconds, so that a refresh keeps the user's choice. */
   duration: Schema.Int,
   /** A hash of the user's security stamp when the token was issued. */
-  stamp: Schema.optionalWith(Schema.String, { exact: true })
+  stamp: Schema.optionalWith(Schema.String, { exact: true }),
+  /**
+   * Epoch milliseconds of the login that issued the token: refreshes never take it past
+   * `remember.absoluteTimeout` from then. Absent from tokens issued before 0.2.
+   */
+  issuedAt: Schema.optionalWith(Schema.Int, { exact: true })
 })
 
 /**

@@ -134,6 +134,7 @@ export const make = (
         options: rememberOptions,
         durationMillis: Duration.toMillis(remember.duration ?? "30 days"),
         refreshEachRequest: remember.refreshEachRequest ?? false,
+        absoluteMillis: Duration.toMillis(remember.absoluteTimeout ?? "365 days"),
         codec: RememberCookie.make(secrets),
         store: server?.store
       },
@@ -243,7 +244,8 @@ export const defaultConfig: Config.Config<LoginManager.Options> = Config.all({
     domain: optional(Config.string("REMEMBER_COOKIE_DOMAIN")),
     secure: optional(Config.boolean("REMEMBER_COOKIE_SECURE")),
     sameSite: Config.literal("lax", "strict", "none")("REMEMBER_COOKIE_SAMESITE").pipe(Config.withDefault("lax")),
-    refreshEachRequest: Config.boolean("REMEMBER_COOKIE_REFRESH_EACH_REQUEST").pipe(Config.withDefault(false))
+    refreshEachRequest: Config.boolean("REMEMBER_COOKIE_REFRESH_EACH_REQUEST").pipe(Config.withDefault(false)),
+    absoluteTimeout: Config.duration("REMEMBER_COOKIE_ABSOLUTE_TIMEOUT").pipe(Config.withDefault(Duration.days(365)))
   }),
   csrf: Config.all({
     enabled: Config.boolean("CSRF_ENABLED").pipe(Config.withDefault(true)),

@@ -29,6 +29,8 @@ export interface Settings {
   readonly options: Cookies.Cookie["options"]
   readonly durationMillis: number
   readonly refreshEachRequest: boolean
+  /** However often it is refreshed, a stateless token ends this long after its login. */
+  readonly absoluteMillis: number
   readonly codec: RememberCookie.Codec
   /** Where the series live; `undefined`: stateless tokens (cookie sessions). */
   readonly store: SessionStore.SessionStore | undefined
@@ -122,13 +124,16 @@ export const issue = (
         userId,
         expiresAt: now + durationMillis,
         duration: durationMillis,
+        issuedAt: now,
         ...(stamp === undefined ? {} : { stamp })
       },
       maxAgeMillis: durationMillis
     })
 
 /**
- * With `refreshEachRequest`, a remember cookie of `userId` sent by the browser gets a new expiry.
+ * With `refreshEachRequest`, a remember cookie of `userId` sent by the browser gets a new expiry, never
+ * past `absoluteMillis` after its login (a token from before `issuedAt` existed counts from its first
+ * refresh): a copied cookie that is used regularly still ends.
  *
  * @internal
  */
@@ -137,13 +142,12 @@ export const refresh = (
   userId: string,
   settings: Settings,
   now: number
-): Outgoing | undefined =>
-  settings.refreshEachRequest && incoming._tag === "Valid" && incoming.token.userId === userId
-    ? Outgoing.Set({
-      token: { ...incoming.token, expiresAt: now + incoming.token.duration },
-      maxAgeMillis: incoming.token.duration
-    })
-    : undefined
+): Outgoing | undefined => {
+  if (!settings.refreshEachRequest || incoming._tag !== "Valid" || incoming.token.userId !== userId) return undefined
+  const issuedAt = incoming.token.issuedAt ?? now
+  const expiresAt = Math.min(now + incoming.token.duration, issuedAt + settings.absoluteMillis)
+  return Outgoing.Set({ token: { ...incoming.token, expiresAt, issuedAt }, maxAgeMillis: expiresAt - now })
+}
 
 /**
  * The same stateless token, its expiry unchanged, signed and its stamp hashed under the current secret.

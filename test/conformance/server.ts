@@ -307,6 +307,9 @@ export const ConformanceLive = Layer.unwrapEffect(
         path: yield* Config.string("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
         domain: yield* optionalString("REMEMBER_COOKIE_DOMAIN"),
         refreshEachRequest: yield* flag("REMEMBER_COOKIE_REFRESH_EACH_REQUEST"),
+        // Flask-Login never caps a refreshed remember cookie; effect-login does (365 days by default), which
+        // with the contract's 365-day duration would leave refreshes nothing to extend.
+        absoluteTimeout: "3650 days",
         secure
       }
     }

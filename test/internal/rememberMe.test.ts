@@ -10,6 +10,7 @@ const settings = (refreshEachRequest = false): rememberMe.Settings => ({
   options: { path: "/", httpOnly: true, secure: true, sameSite: "lax" },
   durationMillis: 1_000_000,
   refreshEachRequest,
+  absoluteMillis: 20_000,
   codec: RememberCookie.make({ secretKey }),
   store: undefined
 })
@@ -46,6 +47,33 @@ describe("rememberMe", () => {
     )
     const refreshed = rememberMe.refresh(valid, "alice", settings(true), 100)
     assert.strictEqual(refreshed?._tag === "Set" ? refreshed.token.expiresAt : undefined, 5_100)
+  })
+
+  it("a refreshed token never lives past absoluteMillis after its login, however often it is used", () => {
+    const issued = rememberMe.issue(settings(true), "alice", undefined, 1_000, 5_000)
+    if (issued._tag !== "Set") return assert.fail("not a stateless token")
+    assert.strictEqual(issued.token.issuedAt, 1_000)
+    let current = issued.token
+    const expiries: Array<number> = []
+    // Used every 4 s, within its 5 s duration, for 28 s: refreshed each time, up to 1 s + 20 s.
+    for (let now = 5_000; now <= 29_000; now += 4_000) {
+      const incoming = rememberMe.Incoming.Valid({ token: current, stale: false })
+      const refreshed = rememberMe.refresh(incoming, "alice", settings(true), now)
+      if (refreshed?._tag !== "Set") return assert.fail(`not refreshed at ${now}`)
+      current = refreshed.token
+      expiries.push(current.expiresAt)
+    }
+    assert.deepStrictEqual(expiries, [10_000, 14_000, 18_000, 21_000, 21_000, 21_000, 21_000])
+    // And the cookie is then refused: it expired.
+    const s = settings(true)
+    assert.strictEqual(rememberMe.read(cookie(s.codec.encode(current)), s, undefined, 21_000)._tag, "Invalid")
+  })
+
+  it("a token issued before issuedAt existed is capped from its first refresh", () => {
+    const old = rememberMe.Incoming.Valid({ token: token("alice", 10_000), stale: false })
+    const refreshed = rememberMe.refresh(old, "alice", settings(true), 8_000)
+    assert.strictEqual(refreshed?._tag === "Set" ? refreshed.token.issuedAt : undefined, 8_000)
+    assert.strictEqual(refreshed?._tag === "Set" ? refreshed.token.expiresAt : undefined, 13_000)
   })
 
   it("RememberState: a logout clears a cookie that came, and cancels one about to be set", () => {

@@ -19,6 +19,7 @@ const remember: rememberMe.Settings = {
   options: { path: "/" },
   durationMillis: 1_000_000,
   refreshEachRequest: false,
+  absoluteMillis: 365 * 24 * 3_600_000,
   codec: RememberCookie.make({ secretKey: Redacted.make("resolution-test-secret-0123456789abcdef") }),
   store: undefined
 }
