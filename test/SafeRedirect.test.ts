@@ -92,6 +92,9 @@ describe("SafeRedirect.loginUrl", () => {
       SafeRedirect.loginUrl("https://auth.example.com/login", "http://app.example.com/p?x=1"),
       "https://auth.example.com/login?next=http%3A%2F%2Fapp.example.com%2Fp%3Fx%3D1"
     )
+    // Plain http too; and a path that merely contains a URL stays a path.
+    assert.strictEqual(SafeRedirect.loginUrl("http://auth.example/login", "/p"), "http://auth.example/login?next=%2Fp")
+    assert.strictEqual(SafeRedirect.loginUrl("/login?then=http://x", "/p"), "/login?then=http%3A%2F%2Fx&next=%2Fp")
   })
 })
 

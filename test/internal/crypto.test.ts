@@ -94,3 +94,33 @@ describe("seal / open (AES-256-GCM)", () => {
     assert.isUndefined(crypto.open(key, sealed.subarray(0, 27), aad))
   })
 })
+
+describe("sha512Hex, randomToken, and the shortest sealed message", () => {
+  it("SHA-512 of \"abc\" (FIPS 180-2), in hex", () => {
+    assert.strictEqual(
+      crypto.sha512Hex("abc"),
+      "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a" +
+        "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+    )
+  })
+
+  it("randomToken: the asked number of random bytes, base64url, never twice the same, across pool refills", () => {
+    const seen = new Set<string>()
+    // Enough draws to go through the pool several times, and sizes larger than the pool.
+    for (let i = 0; i < 2_000; i++) {
+      const bytes = [16, 32, 33, 5_000][i % 4]!
+      const token = crypto.randomToken(bytes)
+      assert.match(token, /^[\w-]+$/)
+      assert.strictEqual(Buffer.from(token, "base64url").length, bytes)
+      seen.add(token)
+    }
+    assert.strictEqual(seen.size, 2_000)
+  })
+
+  it("an empty message seals to IV and tag only (28 bytes), and opens", () => {
+    const key = crypto.deriveKey("test-secret-key-0123456789abcdefghijkl", "session/aes-256-gcm")
+    const sealed = crypto.seal(key, Buffer.alloc(0), Buffer.from("session"))
+    assert.strictEqual(sealed.length, 28)
+    assert.strictEqual(crypto.open(key, sealed, Buffer.from("session"))?.length, 0)
+  })
+})
