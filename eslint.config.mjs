@@ -2,7 +2,16 @@ import effect from "@effect/eslint-plugin"
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "docs/**", "test-results/**", ".stryker-tmp/**", "test/bench/node_modules/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "docs/**",
+      "test-results/**",
+      ".stryker-tmp/**",
+      "test/bench/node_modules/**"
+    ]
+  },
   ...tseslint.configs.recommended,
   {
     plugins: { "@effect": effect },
