@@ -56,6 +56,13 @@ export * as LoginError from "./LoginError.js"
 export * as LoginManager from "./LoginManager.js"
 
 /**
+ * The options of the login manager.
+ *
+ * @since 0.2.0
+ */
+export * as LoginOptions from "./LoginOptions.js"
+
+/**
  * Test Layers and logged-in test clients.
  *
  * @since 0.1.0

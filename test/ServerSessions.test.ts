@@ -7,6 +7,7 @@ import { HttpRouter, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { assertNone } from "@effect/vitest/utils"
 import { Deferred, Effect, Fiber, Layer, Option, Schema, TestClock } from "effect"
+import type { LoginOptions } from "effect-login"
 import { LoginError, LoginManager, Session, SessionStore } from "effect-login"
 import { testClient } from "./utils/client.js"
 import { login, routes, secretKey, users, withUsers } from "./utils/fixtures.js"
@@ -38,7 +39,7 @@ const storeApp = HttpRouter.empty.pipe(
   LoginManager.middleware
 )
 
-const storeLayer = (options: Partial<LoginManager.StoreOptions> = {}, store = SessionStore.makeMemory()) =>
+const storeLayer = (options: Partial<LoginOptions.StoreOptions> = {}, store = SessionStore.makeMemory()) =>
   withUsers(LoginManager.layerStore({ secretKey, cookie: { secure: false }, ...options })).pipe(
     Layer.provideMerge(Layer.succeed(SessionStore.SessionStore, store))
   )

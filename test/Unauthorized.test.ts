@@ -6,6 +6,7 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, TestClock } from "effect"
+import type { LoginOptions } from "effect-login"
 import { LoginManager, LoginView, Session } from "effect-login"
 import { testClient } from "./utils/client.js"
 import {
@@ -49,7 +50,7 @@ const app = HttpRouter.empty.pipe(
   LoginManager.middleware
 )
 
-const manager = (options: Partial<LoginManager.Options>) =>
+const manager = (options: Partial<LoginOptions.Options>) =>
   withUsers(LoginManager.layer({ secretKey, cookie: { secure: false }, ...options }))
 
 describe("login views per route group (Flask's blueprint login views)", () => {

@@ -20,6 +20,7 @@ import * as Redacted from "effect/Redacted"
 import * as LoginError from "../LoginError.js"
 import * as LoginEvents from "../LoginEvents.js"
 import * as LoginManager from "../LoginManager.js"
+import type * as LoginOptions from "../LoginOptions.js"
 import * as RememberCookie from "../RememberCookie.js"
 import * as SessionCookie from "../SessionCookie.js"
 import type * as SessionStore from "../SessionStore.js"
@@ -37,7 +38,7 @@ import * as storePersistence from "./storePersistence.js"
 
 /** @internal */
 export const make = (
-  options: LoginManager.Options,
+  options: LoginOptions.Options,
   server:
     | {
       readonly store: SessionStore.SessionStore
@@ -93,7 +94,7 @@ export const make = (
     const stampKeys = [options.secretKey, ...(options.previousSecretKeys ?? [])].map((key) =>
       crypto.deriveKey(Redacted.value(key), "security-stamp/hmac-sha256")
     )
-    const flash = (message: LoginManager.FlashMessage | null | undefined, fallback: string) =>
+    const flash = (message: LoginOptions.FlashMessage | null | undefined, fallback: string) =>
       message === null ? undefined : { message: message?.message ?? fallback, category: message?.category ?? "message" }
 
     const settings = { name: cookieName, options: cookieOptions }
@@ -217,7 +218,7 @@ const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
   config.pipe(Config.option, Config.map(Option.getOrUndefined))
 
 /** @internal */
-export const defaultConfig: Config.Config<LoginManager.Options> = Config.all({
+export const defaultConfig: Config.Config<LoginOptions.Options> = Config.all({
   secretKey: Config.redacted("SECRET_KEY"),
   previousSecretKeys: Config.array(Config.redacted(), "SECRET_KEY_FALLBACKS").pipe(Config.withDefault([])),
   loginView: optional(Config.string("LOGIN_VIEW")),

@@ -9,6 +9,7 @@ import * as Cookies from "@effect/platform/Cookies"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as LoginManager from "../LoginManager.js"
+import type * as LoginOptions from "../LoginOptions.js"
 
 const checkSecret = (name: string, secret: Redacted.Redacted): string | undefined => {
   const bytes = Buffer.byteLength(Redacted.value(secret), "utf8")
@@ -53,7 +54,7 @@ const originOf = (entry: string): string | undefined => {
  * @internal
  */
 export const problem = (
-  options: LoginManager.Options,
+  options: LoginOptions.Options,
   server: { readonly maxBytes: number; readonly maxPerUser: number } | undefined
 ): string | undefined => {
   const secret = [
@@ -84,7 +85,7 @@ export const problem = (
  *
  * @internal
  */
-export const trustedOrigins = (options: LoginManager.Options): Either.Either<ReadonlyArray<string>, string> => {
+export const trustedOrigins = (options: LoginOptions.Options): Either.Either<ReadonlyArray<string>, string> => {
   const origins: Array<string> = []
   for (const entry of options.csrf?.trustedOrigins ?? []) {
     const origin = originOf(entry)

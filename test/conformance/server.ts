@@ -13,6 +13,7 @@ import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
 import type { ConfigError } from "effect"
 import { Config, Console, Context, Effect, Layer, Option, Redacted, Ref, Schema, Stream } from "effect"
+import type { LoginOptions } from "effect-login"
 import {
   LoginError,
   LoginEvents,
@@ -276,7 +277,7 @@ export const ConformanceLive = Layer.unwrapEffect(
       Config.withDefault(Redacted.make("conformance-secret-key-0123456789abcdef"))
     )
     const flaskCompat = yield* flag("FLASK_COMPAT")
-    const options: LoginManager.Options = {
+    const options: LoginOptions.Options = {
       // A Flask app's key may be shorter than the 32 bytes ours must have: this fixture
       // stretches it for its own cookies, and verifies Flask's cookies with it as it is.
       secretKey: flaskCompat ? Redacted.make(Redacted.value(secretKey).padEnd(32, "!")) : secretKey,

@@ -4,6 +4,7 @@
  */
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Context, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
+import type { LoginOptions } from "effect-login"
 import { LoginManager, Session, UserLoader } from "effect-login"
 
 export interface User {
@@ -139,7 +140,7 @@ export const withUsers = <A, E, R>(login: Layer.Layer<A, E, R | UserLoader.UserL
   login.pipe(Layer.provide(UsersLive), Layer.provideMerge(Layer.effect(LoaderCalls, Ref.make(0))))
 
 /** The login manager over the test users, on plain http. */
-export const loginLayer = (options: Partial<LoginManager.Options> = {}) =>
+export const loginLayer = (options: Partial<LoginOptions.Options> = {}) =>
   withUsers(LoginManager.layer({ secretKey, cookie: { secure: false }, ...options }))
 
 export const loaderCalls = Effect.flatMap(LoaderCalls, Ref.get)
