@@ -10,7 +10,7 @@
  */
 import * as Data from "effect/Data"
 import * as Either from "effect/Either"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as signers from "./internal/signer.js"
 
@@ -84,7 +84,10 @@ export const make = (options: {
   readonly secretKey: Redacted.Redacted
   readonly previousSecretKeys?: ReadonlyArray<Redacted.Redacted> | undefined
 }): Codec => {
-  const signer = signers.hmac([options.secretKey, ...(options.previousSecretKeys ?? [])], "remember")
+  const signer = signers.hmac(
+    [options.secretKey, ...(options.previousSecretKeys ?? [])].map(Redacted.value),
+    "remember"
+  )
   return {
     encode: (token) => signer.sign(encodeToken(token)),
     decode: (value, now) => {

@@ -8,7 +8,7 @@ import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as signers from "./internal/signer.js"
 
@@ -150,9 +150,9 @@ const decodePayload = (json: string): Either.Either<SessionData, ParseResult.Par
  * @category constructors
  */
 export const make = (options: Options): Codec => {
-  const secrets = [options.secretKey, ...(options.previousSecretKeys ?? [])]
+  const keys = [options.secretKey, ...(options.previousSecretKeys ?? [])].map(Redacted.value)
   const purpose = options.purpose ?? "session"
-  const signer = options.encrypt === true ? signers.aesGcm(secrets, purpose) : signers.hmac(secrets, purpose)
+  const signer = options.encrypt === true ? signers.aesGcm(keys, purpose) : signers.hmac(keys, purpose)
   const maxAgeMillis = Duration.toMillis(options.maxAge)
   return {
     encode: (session) => signer.sign(encodeSession(session)),

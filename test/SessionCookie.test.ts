@@ -1,7 +1,8 @@
-import { assert, describe, it } from "@effect/vitest"
+import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import { assertLeft, assertRight } from "@effect/vitest/utils"
-import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import { Arbitrary, Either, FastCheck as fc, Redacted, Schema } from "effect"
 import { SessionCookie } from "effect-login"
+import type * as sessionData from "../src/internal/sessionData.js"
 import * as signers from "../src/internal/signer.js"
 import { oldSecretKey, secretKey } from "./utils/fixtures.js"
 
@@ -81,10 +82,14 @@ for (const encrypt of [false, true]) {
 }
 
 describe("payload", () => {
+  it("the schema decodes to the shared core's plain SessionData, which the Effect 4 line uses too", () => {
+    expectTypeOf<SessionCookie.SessionData>().toEqualTypeOf<sessionData.SessionData>()
+  })
+
   it("a correctly signed value that is not a session is rejected", () => {
     // What a leaked key, or a bug in another writer, could produce: valid MAC, wrong shape.
     const codec = SessionCookie.make({ secretKey, maxAge })
-    const signer = signers.hmac([secretKey], "session")
+    const signer = signers.hmac([Redacted.value(secretKey)], "session")
     for (
       const json of [
         "{\"userId\":\"1\"}",

@@ -15,37 +15,9 @@ import type * as Effect from "effect/Effect"
 import type * as LoginError from "../LoginError.js"
 import type * as Session from "../Session.js"
 import type { SessionData } from "./sessionData.js"
+import type { Change, Loaded } from "./sessionJournal.js"
 
-/**
- * The session as the request found it.
- *
- * @internal
- */
-export interface Loaded {
-  readonly data: SessionData | undefined
-  /** The cookie's value, when one (and only one) came. */
-  readonly raw: string | undefined
-  /** A session cookie came, valid or not. */
-  readonly presented: boolean
-  /** It came but is not a session of ours: it must be cleared (or replaced). */
-  readonly rejected: boolean
-  /** Ours, but it must be written again (signed by a previous key). */
-  readonly stale: boolean
-}
-
-/**
- * What the request did to the session, for the pre-response step.
- *
- * @internal
- */
-export interface Change {
-  readonly dirty: boolean
-  readonly data: SessionData | undefined
-  /** A new identity: login, logout, or a session that came from elsewhere (remember, Flask). */
-  readonly rotate: boolean
-  /** The request's changes, to apply again over a concurrent write. */
-  readonly replay: (data: SessionData | undefined, now: number) => SessionData | undefined
-}
+export type { Change, Loaded }
 
 /**
  * The persistence of one request's session.

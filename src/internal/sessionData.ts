@@ -5,11 +5,34 @@
  *
  * @internal
  */
-import type * as SessionCookie from "../SessionCookie.js"
 import * as crypto from "./crypto.js"
 
-/** @internal */
-export type SessionData = SessionCookie.SessionData
+/**
+ * Everything a session holds, as plain data: both Effect lines' `SessionCookie.SessionData` schemas
+ * decode to this type (each checks it at compile time).
+ *
+ * @internal
+ */
+export type Flash = readonly [category: string, message: string]
+
+/**
+ * Everything a session holds (see above).
+ *
+ * @internal
+ */
+export interface SessionData {
+  readonly id: string
+  readonly userId?: string
+  readonly fresh?: boolean
+  readonly freshAt?: number
+  readonly loginAt?: number
+  readonly client?: string
+  readonly stamp?: string
+  readonly next?: string
+  readonly data?: { readonly [key: string]: unknown }
+  readonly flashes?: ReadonlyArray<Flash>
+  readonly issuedAt: number
+}
 
 /**
  * A change to the session. `now` is the time the request read it.
@@ -152,7 +175,7 @@ export const withoutValue = (key: string): Mutation => (data) => {
  * @internal
  */
 export const withFlash = (
-  flash: SessionCookie.Flash | undefined,
+  flash: Flash | undefined,
   next?: string | undefined
 ): Mutation =>
 (data, now) => ({
@@ -166,7 +189,7 @@ export const withFlash = (
 export const maxFlashes = 16
 
 // The same message twice is shown once (a reloaded protected page flashes "please log in" again and again).
-const flashesWith = (flashes: ReadonlyArray<SessionCookie.Flash>, flash: SessionCookie.Flash) =>
+const flashesWith = (flashes: ReadonlyArray<Flash>, flash: Flash) =>
   flashes.some(([category, message]) => category === flash[0] && message === flash[1])
     ? flashes
     : [...flashes, flash].slice(-maxFlashes)

@@ -5,9 +5,39 @@
  *
  * @internal
  */
-import type * as persistence from "./persistence.js"
 import type { Mutation, SessionData } from "./sessionData.js"
 import { isEmpty } from "./sessionData.js"
+
+/**
+ * The session as the request found it.
+ *
+ * @internal
+ */
+export interface Loaded {
+  readonly data: SessionData | undefined
+  /** The cookie's value, when one (and only one) came. */
+  readonly raw: string | undefined
+  /** A session cookie came, valid or not. */
+  readonly presented: boolean
+  /** It came but is not a session of ours: it must be cleared (or replaced). */
+  readonly rejected: boolean
+  /** Ours, but it must be written again (signed by a previous key). */
+  readonly stale: boolean
+}
+
+/**
+ * What the request did to the session, for the pre-response step.
+ *
+ * @internal
+ */
+export interface Change {
+  readonly dirty: boolean
+  readonly data: SessionData | undefined
+  /** A new identity: login, logout, or a session that came from elsewhere (remember, Flask). */
+  readonly rotate: boolean
+  /** The request's changes, to apply again over a concurrent write. */
+  readonly replay: (data: SessionData | undefined, now: number) => SessionData | undefined
+}
 
 /** @internal */
 export class SessionJournal {
@@ -24,7 +54,7 @@ export class SessionJournal {
   private readonly mutations: Array<Mutation> = []
 
   /** `at`: when the session was read, the time of this request's changes. */
-  constructor(loaded: persistence.Loaded, readonly at: number) {
+  constructor(loaded: Loaded, readonly at: number) {
     this.data = loaded.data
     this.dirty = loaded.stale
     this.invalid = loaded.rejected
@@ -45,7 +75,7 @@ export class SessionJournal {
   }
 
   /** What the pre-response step writes. */
-  change(): persistence.Change {
+  change(): Change {
     const mutations = this.mutations
     return {
       // An emptied session that never had a cookie needs no cookie either.

@@ -6,7 +6,6 @@
  *
  * @internal
  */
-import * as Redacted from "effect/Redacted"
 import * as crypto from "./crypto.js"
 
 /** @internal */
@@ -34,9 +33,9 @@ interface Key {
 const canonicalMac = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/
 const base64url = /^[A-Za-z0-9_-]+$/
 
-const deriveKeys = (secrets: ReadonlyArray<Redacted.Redacted>, purpose: string): ReadonlyArray<Key> =>
+const deriveKeys = (secrets: ReadonlyArray<string>, purpose: string): ReadonlyArray<Key> =>
   secrets.map((secret, i) => {
-    const derived = crypto.deriveKey(Redacted.value(secret), purpose)
+    const derived = crypto.deriveKey(secret, purpose)
     // Public and stable: a hash of the derived key, which reveals nothing about it.
     const id = crypto.sha256(derived).subarray(0, 6).toString("base64url")
     return { id, secret: derived, stale: i > 0 }
@@ -52,7 +51,7 @@ const findKey = (keys: ReadonlyArray<Key>, id: string): Key | undefined => {
  *
  * @internal
  */
-export const hmac = (secrets: ReadonlyArray<Redacted.Redacted>, purpose: string): Signer => {
+export const hmac = (secrets: ReadonlyArray<string>, purpose: string): Signer => {
   const keys = deriveKeys(secrets, `${purpose}/hmac-sha256`)
   const current = keys[0]!
   return {
@@ -82,7 +81,7 @@ export const hmac = (secrets: ReadonlyArray<Redacted.Redacted>, purpose: string)
  *
  * @internal
  */
-export const aesGcm = (secrets: ReadonlyArray<Redacted.Redacted>, purpose: string): Signer => {
+export const aesGcm = (secrets: ReadonlyArray<string>, purpose: string): Signer => {
   const keys = deriveKeys(secrets, `${purpose}/aes-256-gcm`)
   const current = keys[0]!
   const aad = Buffer.from(`effect-login/${purpose}`)

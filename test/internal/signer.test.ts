@@ -10,7 +10,7 @@ import { Redacted } from "effect"
 import { RememberCookie, SessionCookie } from "effect-login"
 import * as signer from "../../src/internal/signer.js"
 
-const secrets = [Redacted.make("known-answer-secret-0123456789abcdef")]
+const secrets = ["known-answer-secret-0123456789abcdef"]
 const payload = "{\"id\":\"kat\",\"issuedAt\":0}"
 const known = {
   hmacSession: "SNqH3NdC.eyJpZCI6ImthdCIsImlzc3VlZEF0IjowfQ.ldTdV_IIM2zATTBL-kJM79wwwXDX3IESW3GgV4JIYGg",
@@ -26,7 +26,7 @@ describe("signer", () => {
   it("known answers: an HMAC session value, an encrypted one, a remember token", () => {
     assert.strictEqual(signer.hmac(secrets, "session").sign(payload), known.hmacSession)
     assert.deepStrictEqual(signer.aesGcm(secrets, "session").verify(known.aesSession), { payload, stale: false })
-    const remember = RememberCookie.make({ secretKey: secrets[0]! })
+    const remember = RememberCookie.make({ secretKey: Redacted.make(secrets[0]!) })
     assert.strictEqual(
       remember.encode({ userId: "42", expiresAt: 4102444800000, duration: 31536000000 }),
       known.remember
@@ -73,12 +73,12 @@ describe("signer", () => {
   })
 
   it("a correctly signed but malformed payload is an error, not a throw", () => {
-    const remember = RememberCookie.make({ secretKey: secrets[0]! })
+    const remember = RememberCookie.make({ secretKey: Redacted.make(secrets[0]!) })
     const forgedByUs = signer.hmac(secrets, "remember").sign("{\"userId\":42}")
     assertLeft(remember.decode(forgedByUs, 0), new RememberCookie.RememberCookieError({ reason: "InvalidPayload" }))
     const notJson = signer.hmac(secrets, "remember").sign("not json")
     assertLeft(remember.decode(notJson, 0), new RememberCookie.RememberCookieError({ reason: "InvalidPayload" }))
-    const session = SessionCookie.make({ secretKey: secrets[0]!, maxAge: "1 day" })
+    const session = SessionCookie.make({ secretKey: Redacted.make(secrets[0]!), maxAge: "1 day" })
     const badSession = signer.hmac(secrets, "session").sign("{\"id\":1}")
     assertLeft(session.decode(badSession, 0), new SessionCookie.SessionCookieError({ reason: "InvalidPayload" }))
   })
