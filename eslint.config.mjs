@@ -9,7 +9,9 @@ export default tseslint.config(
       "docs/**",
       "test-results/**",
       ".stryker-tmp/**",
-      "test/bench/node_modules/**"
+      "test/bench/node_modules/**",
+      "effect4/node_modules/**",
+      "effect4/dist/**"
     ]
   },
   ...tseslint.configs.recommended,
@@ -39,7 +41,7 @@ export default tseslint.config(
     }
   },
   {
-    files: ["src/**/*.ts"],
+    files: ["src/**/*.ts", "effect4/src/**/*.ts"],
     rules: {
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]
     }
@@ -48,7 +50,7 @@ export default tseslint.config(
     // chai's deep equality cannot tell `Option.none()` from `Option.some(x)` (nor Either, nor Exit): both
     // iterate to one opaque value, so such an assertion passes whatever the value. Use
     // `assertSome` / `assertNone` / `assertRight` / `assertLeft` from "@effect/vitest/utils" (test/assertions.test.ts).
-    files: ["test/**/*.ts"],
+    files: ["test/**/*.ts", "effect4/test/**/*.ts"],
     rules: {
       "no-restricted-syntax": ["error", {
         selector: "CallExpression[callee.object.name='assert'][callee.property.name=/^(notD|d)eep(Strict)?Equal$/] " +
