@@ -8,13 +8,16 @@ import * as signers from "../../src/internal/signer.js"
 const secretKey = Redacted.make("test-secret-key-0123456789abcdefghijkl")
 const oldSecretKey = Redacted.make("old-secret-key-0123456789abcdefghijklmn")
 
-// The session schema, with data values and times that JSON carries exactly.
+// The session schema, with data values and times that JSON carries exactly (not -0, which it writes as 0).
+const jsonInt = Schema.Int.check(Schema.makeFilter((n) => !Object.is(n, -0)))
 const sessions = Schema.Struct({
   ...SessionCookie.SessionData.fields,
+  freshAt: Schema.optionalKey(jsonInt),
+  loginAt: Schema.optionalKey(jsonInt),
   data: Schema.optionalKey(
     Schema.Record(Schema.String.check(Schema.makeFilter((name) => name !== "__proto__")), Schema.String)
   ),
-  issuedAt: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1e12 }))
+  issuedAt: jsonInt.check(Schema.isBetween({ minimum: 0, maximum: 1e12 }))
 })
 const nat = Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 const shifts = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 63 }))
