@@ -1,0 +1,151 @@
+/**
+ * Cross-site request forgery protection, on by default: a state-changing
+ * request (anything but GET, HEAD, OPTIONS, TRACE) that carries the session or
+ * remember cookie must come from this site. The browser says where it comes
+ * from, checked in the order Go's `http.CrossOriginProtection` uses:
+ * `Sec-Fetch-Site` (`same-origin` or `none`), else `Origin` (this host or a
+ * trusted origin), else `Referer`. A request with none of them is refused
+ * too, unless `allowMissingOrigin` is set for non-browser clients.
+ *
+ * A login is checked whatever cookies the request carries (login CSRF: a
+ * cross-site form logging the victim into the attacker's account); there, a
+ * request with none of the headers comes from no browser and passes.
+ *
+ * Other requests without those cookies — API clients authenticated by a
+ * request loader (API key, bearer) — are not affected. The check runs when a
+ * handler first touches the session or the user, so a route opts out by
+ * wrapping its handler (outermost) in {@link exempt}.
+ *
+ * Behind a proxy that rewrites `Host`, browsers still send `Sec-Fetch-Site`,
+ * which is checked first; for older browsers list your public origin in
+ * `trustedOrigins`.
+ *
+ * @since 0.2.0
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as HttpServerRequest from "effect/http/HttpServerRequest"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
+
+/**
+ * The CSRF settings of `LoginManager` (its `csrf` option).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** Default `true`. */
+  readonly enabled?: boolean | undefined
+  /** Other origins allowed to send state-changing requests, e.g. `https://admin.example.com`. */
+  readonly trustedOrigins?: ReadonlyArray<string> | undefined
+  /**
+   * Let through a request with our cookies but no `Sec-Fetch-Site`, `Origin`
+   * or `Referer`: browsers always send one, so only non-browser clients with a
+   * cookie jar need this. Default `false`.
+   */
+  readonly allowMissingOrigin?: boolean | undefined
+}
+
+/**
+ * Whether the current route skips the check.
+ *
+ * @since 0.2.0
+ * @category references
+ */
+export const currentExempt: Context.Reference<boolean> = Context.Reference(
+  "effect-login/Csrf/currentExempt",
+  { defaultValue: () => false }
+)
+
+/**
+ * Lets a handler (or the routes of a router, with `HttpRouter.middleware(Csrf.exempt).layer`) receive cross-site
+ * state-changing requests with the user's cookies: for endpoints that must,
+ * such as an OAuth `form_post` callback. Wrap it outermost, around `loginRequired`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { HttpRouter, HttpServerResponse } from "effect/http"
+ * import { Csrf } from "@effect-login/effect4"
+ *
+ * // A webhook that authenticates with its own signature, posted from another site.
+ * export const webhooks = HttpRouter.add(
+ *   "POST",
+ *   "/webhooks/payments",
+ *   Csrf.exempt(Effect.succeed(HttpServerResponse.empty({ status: 204 })))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const exempt = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.provideService(self, currentExempt, true)
+
+const safeMethods = new Set(["GET", "HEAD", "OPTIONS", "TRACE"])
+
+/**
+ * True for methods that may change state: the ones the check applies to.
+ *
+ * @since 0.2.0
+ * @category predicates
+ */
+export const isStateChanging = (method: string): boolean => !safeMethods.has(method.toUpperCase())
+
+const originOf = (url: string): string | undefined => {
+  try {
+    const parsed = new URL(url)
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Checks where a request comes from: `Success` when it is this site (the
+ * request's own host) or a trusted origin, `Failure` with the reason otherwise.
+ * `Sec-Fetch-Site` first, then `Origin`, then `Referer`; with none of them,
+ * `allowMissing` decides. With `secure` (cookies sent over HTTPS only), an
+ * `http:` origin is not this site.
+ *
+ * @since 0.2.0
+ * @category checks
+ */
+export const verifyOrigin = (
+  request: HttpServerRequest.HttpServerRequest,
+  options: {
+    readonly trustedOrigins: ReadonlyArray<string>
+    readonly secure: boolean
+    readonly allowMissing?: boolean | undefined
+  }
+): Result.Result<void, string> => {
+  const origin = request.headers.origin
+  const trusted = origin !== undefined && options.trustedOrigins.includes(originOf(origin) ?? "")
+  const fetchSite = request.headers["sec-fetch-site"]
+  if (fetchSite !== undefined) {
+    return fetchSite === "same-origin" || fetchSite === "none" || trusted
+      ? Result.void
+      : Result.fail(`Sec-Fetch-Site is ${JSON.stringify(fetchSite)}`)
+  }
+  // The request's own host, as the platform reads it (the Host header).
+  const host = Option.match(HttpServerRequest.toURL(request), { onNone: () => undefined, onSome: (url) => url.host })
+  const sameSite = (candidate: string | undefined) => {
+    if (candidate === undefined) return false
+    if (options.trustedOrigins.includes(candidate)) return true
+    const url = new URL(candidate)
+    return host !== undefined && url.host === host && (!options.secure || url.protocol === "https:")
+  }
+  if (origin !== undefined) {
+    return sameSite(origin === "null" ? undefined : originOf(origin))
+      ? Result.void
+      : Result.fail(`the Origin ${JSON.stringify(origin)} is not this site`)
+  }
+  const referer = request.headers.referer
+  if (referer !== undefined) {
+    return sameSite(originOf(referer)) ? Result.void : Result.fail("the Referer is not this site")
+  }
+  return options.allowMissing === true
+    ? Result.void
+    : Result.fail("the request has no Origin, Sec-Fetch-Site or Referer")
+}
