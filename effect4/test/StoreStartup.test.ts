@@ -1,0 +1,169 @@
+/**
+ * A store that talks to a server, in production: the Layer is built once the
+ * server answers (a deploy never answers 503 because its client was still
+ * connecting), a wrong address fails the start-up saying what to check, an
+ * outage is logged once when it begins and once when it ends, and the store
+ * serves again when the server is back. On a real Redis, at the store's level
+ * (the same over HTTP, behind a LoginManager, is for the LoginManager's tests).
+ */
+import type * as LoginError from "@effect-login/effect4/LoginError"
+import * as RedisStore from "@effect-login/effect4/RedisStore"
+import * as SessionStore from "@effect-login/effect4/SessionStore"
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Context, Effect, Exit, Fiber, Layer, Logger, Option, References } from "effect"
+import { Redis } from "ioredis"
+import { freePort } from "./utils/freePort.js"
+import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
+
+/** What the library logged during a test: every line from Info up, with its level, and the Layer that records it. */
+const captureLogs = () => {
+  const lines: Array<{ readonly level: string; readonly message: string }> = []
+  const logger = Logger.make(({ logLevel, message }) => {
+    lines.push({ level: logLevel, message: Array.isArray(message) ? message.join(" ") : String(message) })
+  })
+  return { lines, layer: Layer.merge(Logger.layer([logger]), Layer.succeed(References.MinimumLogLevel, "Info")) }
+}
+
+/** The store a Layer builds, in the test's scope. */
+const built = (layer: Layer.Layer<SessionStore.SessionStore, LoginError.SessionStoreError>) =>
+  Effect.map(Layer.build(layer), (context) => Context.get(context, SessionStore.SessionStore))
+
+const stored = (now: number): SessionStore.StoredSession => ({
+  data: "{}",
+  userId: "1",
+  version: 0,
+  createdAt: now,
+  expiresAt: now + 60_000
+})
+
+describe("RedisStore.layer in production", () => {
+  if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
+
+  it.live("is built once Redis answers: the first operation after it is served", () =>
+    Effect.gen(function*() {
+      const redis = yield* redisServer
+      yield* redis.stop
+      const client = yield* redis.client({ connected: false })
+      // Redis comes up while the application starts.
+      const starting = yield* Effect.forkChild(Effect.andThen(Effect.sleep("400 millis"), redis.start))
+      const store = yield* built(RedisStore.layer(client))
+      yield* Fiber.join(starting)
+      assert.isTrue(yield* store.set("k", stored(Date.now()), undefined))
+      assert.isTrue(Option.isSome(yield* store.get("k")))
+      yield* SessionStore.healthCheck.pipe(Effect.provideService(SessionStore.SessionStore, store))
+    }), 30_000)
+
+  it.live(
+    "a wrong address fails the start-up within its bound, saying where and what to check",
+    () =>
+      Effect.gen(function*() {
+        const port = yield* Effect.promise(freePort)
+        const client = yield* Effect.acquireRelease(
+          Effect.sync(() => {
+            const redis = new Redis(`redis://127.0.0.1:${port}`, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+            redis.on("error", () => undefined)
+            return redis
+          }),
+          (redis) => Effect.sync(() => redis.disconnect())
+        )
+        const started = Date.now()
+        const exit = yield* Effect.exit(Layer.build(RedisStore.layer(client, { startupTimeout: "1 second" })))
+        assert.isBelow(Date.now() - started, 4_000)
+        assert.isTrue(Exit.isFailure(exit))
+        const message = Exit.isFailure(exit) ? Cause.pretty(exit.cause) : ""
+        assert.include(message, `Redis at 127.0.0.1:${port} did not answer within 1s`)
+        assert.include(message, "Check that the server runs")
+      }),
+    30_000
+  )
+
+  it.live(
+    "an outage: every operation fails, logged once when it begins and once when it ends, and recovery",
+    () => {
+      const logs = captureLogs()
+      return Effect.gen(function*() {
+        const redis = yield* redisServer
+        const client = yield* redis.client()
+        const store = yield* built(RedisStore.layer(client))
+        yield* store.set("k", stored(Date.now()), undefined)
+
+        yield* redis.stop
+        for (let i = 0; i < 5; i++) {
+          const failed = yield* Effect.flip(store.get("k"))
+          assert.strictEqual(failed._tag, "SessionStoreError")
+        }
+        const unready = yield* Effect.flip(SessionStore.healthCheck).pipe(
+          Effect.provideService(SessionStore.SessionStore, store)
+        )
+        assert.strictEqual(unready._tag, "SessionStoreError")
+
+        yield* redis.start
+        let back = false
+        for (let i = 0; i < 50 && !back; i++) {
+          back = Exit.isSuccess(yield* Effect.exit(store.get("k")))
+          if (!back) yield* Effect.sleep("100 millis")
+        }
+        assert.isTrue(back, "the client reconnected")
+        assert.isTrue(Option.isNone(yield* store.get("k")), "back: Redis kept nothing")
+
+        const errors = logs.lines.filter((line) => line.level === "Error")
+        assert.strictEqual(errors.length, 1, JSON.stringify(logs.lines))
+        assert.include(errors[0]!.message, `Redis at 127.0.0.1:${redis.port} is unreachable`)
+        assert.deepStrictEqual(
+          logs.lines.filter((line) => line.message.endsWith(`${redis.port} is back`)).map((line) => line.level),
+          ["Info"]
+        )
+      }).pipe(Effect.provide(logs.layer))
+    },
+    30_000
+  )
+
+  it.live(
+    "started degraded: built at once, failing until Redis is up, then serving",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* redisServer
+        yield* redis.stop
+        const client = yield* redis.client({ connected: false })
+        const started = Date.now()
+        const store = yield* built(RedisStore.layer(client, { startup: "degraded" }))
+        assert.isBelow(Date.now() - started, 1_000, "built without waiting for Redis")
+        assert.strictEqual(
+          (yield* Effect.flip(store.set("k", stored(Date.now()), undefined)))._tag,
+          "SessionStoreError"
+        )
+        yield* redis.start
+        let written = false
+        for (let i = 0; i < 50 && !written; i++) {
+          written = yield* Effect.orElseSucceed(store.set("k", stored(Date.now()), undefined), () => false)
+          if (!written) yield* Effect.sleep("100 millis")
+        }
+        assert.isTrue(written)
+        assert.isTrue(Option.isSome(yield* store.get("k")))
+      }),
+    30_000
+  )
+
+  it.live(
+    "a command that never answers fails within the store's timeout, and is logged once per store",
+    () => {
+      const logs = captureLogs()
+      return Effect.gen(function*() {
+        // A client whose commands hang forever: a Redis that accepts connections and never replies.
+        const hanging: RedisStore.RedisClient = { eval: () => new Promise(() => {}) }
+        const store = RedisStore.make(hanging, { timeout: "200 millis" })
+        const started = Date.now()
+        const failed = yield* Effect.flip(store.get("k"))
+        assert.isBelow(Date.now() - started, 1_000)
+        assert.strictEqual(failed.cause, "timed out")
+        assert.strictEqual(failed.operation, "get")
+        const degraded = yield* built(RedisStore.layer(hanging, { timeout: "200 millis", startup: "degraded" }))
+        const again = yield* Effect.flip(degraded.get("k"))
+        assert.strictEqual(again.cause, "timed out")
+        yield* Effect.flip(degraded.delete("k"))
+        assert.strictEqual(logs.lines.filter((line) => line.level === "Error").length, 2, "one per store")
+      }).pipe(Effect.provide(logs.layer))
+    },
+    30_000
+  )
+})

@@ -1,0 +1,95 @@
+/**
+ * A real Redis for the tests: Debian's redis-server on a free loopback port,
+ * without persistence, stopped when the scope closes. `stop` and `start`
+ * simulate an outage on the same port.
+ */
+import type { Scope } from "effect"
+import { Effect } from "effect"
+import { Redis } from "ioredis"
+import { type ChildProcess, spawn } from "node:child_process"
+import * as fs from "node:fs"
+import { onFreePort } from "./freePort.js"
+
+export const redisAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"].some((p) => fs.existsSync(p))
+
+/** What a machine without Redis is told, by a failing test rather than a silent skip. */
+export const redisMissing = "redis-server is not installed, and the Redis tests need it: " +
+  "`sudo apt-get install -y redis-server` (.ci/run does this)"
+
+const launch = (port: number) =>
+  new Promise<ChildProcess>((resolve, reject) => {
+    const child = spawn("redis-server", [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no"
+    ], {
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let output = ""
+    child.stdout!.on("data", (chunk) => {
+      output += chunk
+      if (output.includes("Ready to accept connections")) resolve(child)
+    })
+    child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${output}`)))
+  })
+
+const kill = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGKILL")
+  })
+
+export interface RedisServer {
+  readonly port: number
+  readonly url: string
+  /** A client that fails fast while Redis is away (no offline queue); `connected: false` returns it at once. */
+  readonly client: (options?: { readonly connected?: boolean }) => Effect.Effect<Redis, never, Scope.Scope>
+  readonly stop: Effect.Effect<void>
+  readonly start: Effect.Effect<void>
+}
+
+export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function*() {
+  // The port was free a moment ago; another process may take it first: then try another one.
+  const started = yield* Effect.promise(() => onFreePort(launch))
+  const port = started.port
+  let child = started.child
+  yield* Effect.addFinalizer(() => Effect.promise(() => kill(child)))
+  const url = `redis://127.0.0.1:${port}`
+  return {
+    port,
+    url,
+    client: (options) =>
+      Effect.acquireRelease(
+        Effect.sync(() =>
+          new Redis(url, {
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 1,
+            commandTimeout: 500,
+            retryStrategy: () => 50,
+            lazyConnect: false
+          })
+        ).pipe(
+          // Outages are expected in these tests: the store reports them, the client need not print them.
+          Effect.tap((redis) => Effect.sync(() => redis.on("error", () => undefined))),
+          Effect.tap((redis) => options?.connected === false ? Effect.void : Effect.promise(() => waitReady(redis)))
+        ),
+        (redis) => Effect.sync(() => redis.disconnect())
+      ),
+    stop: Effect.promise(() => kill(child)),
+    start: Effect.promise(async () => {
+      child = await launch(port)
+    })
+  }
+})
+
+const waitReady = (redis: Redis) =>
+  new Promise<void>((resolve) => {
+    if (redis.status === "ready") return resolve()
+    redis.once("ready", () => resolve())
+  })
