@@ -1,0 +1,8 @@
+/**
+ * Where a login may send the user back to: only a path on this site, never
+ * another origin (an open redirect). The same module as the Effect 3 line's
+ * (it is part of the shared core, with no Effect in it).
+ *
+ * @since 0.2.0
+ */
+export * from "../../src/SafeRedirect.js"

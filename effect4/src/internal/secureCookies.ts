@@ -1,0 +1,55 @@
+/**
+ * A `Secure` cookie set in answer to a plain-http request to a host that is
+ * not loopback is dropped by the browser without a word: the login seems to
+ * work, then the user is anonymous. Said once per login manager, naming the
+ * setting.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Cookies from "effect/http/Cookies"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
+import type * as HttpServerResponse from "effect/http/HttpServerResponse"
+
+const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i
+
+/**
+ * A `Secure` cookie set in answer to this request will be dropped by the
+ * browser: the request came over plain http (no TLS, no `X-Forwarded-Proto:
+ * https`) to a host that is not loopback (where browsers make an exception).
+ *
+ * @internal
+ */
+export const secureCookieDropped = (request: HttpServerRequest.HttpServerRequest): boolean => {
+  const source = request.source as { readonly socket?: { readonly encrypted?: boolean } } | undefined
+  if (source?.socket?.encrypted === true) return false
+  const forwarded = request.headers["x-forwarded-proto"]
+  if (forwarded !== undefined && forwarded.split(",")[0]!.trim().toLowerCase() === "https") return false
+  const host = request.headers.host
+  return host !== undefined && !loopback.test(host)
+}
+
+/**
+ * Logs the warning the first time `response` sets a cookie the browser will drop; `state.warned` keeps it once.
+ *
+ * @internal
+ */
+export const warnIfDropped = (
+  state: { readonly enabled: boolean; warned: boolean },
+  request: HttpServerRequest.HttpServerRequest,
+  response: HttpServerResponse.HttpServerResponse
+): Effect.Effect<HttpServerResponse.HttpServerResponse> => {
+  if (!state.enabled || state.warned || Cookies.isEmpty(response.cookies)) return Exit.succeed(response)
+  if (!secureCookieDropped(request)) return Exit.succeed(response)
+  state.warned = true
+  return Effect.as(
+    Effect.logWarning(
+      `effect-login: a Secure cookie was set in answer to a plain-http request to ${request.headers.host}; ` +
+        "browsers drop it (except on localhost), so logins will not hold. Serve over https (behind a proxy, " +
+        "have it send X-Forwarded-Proto: https), or set cookie.secure: false (SESSION_COOKIE_SECURE=false) " +
+        "for plain-http development"
+    ),
+    response
+  )
+}
