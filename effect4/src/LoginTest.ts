@@ -8,16 +8,15 @@
  *
  * @since 0.2.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as Cookies from "effect/http/Cookies"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as testSession from "./internal/testSession.js"
+import type { SessionStoreError } from "./LoginError.js"
 import * as LoginManager from "./LoginManager.js"
 import type * as Session from "./Session.js"
-
-import type { SessionStoreError } from "./LoginError.js"
 import type * as UserLoader from "./UserLoader.js"
 
 /**
