@@ -5,14 +5,19 @@
  */
 import * as RedisStore from "@effect-login/effect4/RedisStore"
 import * as SessionStore from "@effect-login/effect4/SessionStore"
+import * as SqlStore from "@effect-login/effect4/SqlStore"
 import { NodeFileSystem, NodePath } from "@effect/platform-node"
+import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer } from "effect"
+import { Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { KeyValueStore } from "effect/persistence"
+import type { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { afterAll, beforeAll } from "vitest"
+import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 import { suite } from "./utils/SessionStoreSuite.js"
 
@@ -45,4 +50,29 @@ if (!redisAvailable) {
     })
   )
   suite("Redis", Layer.fresh(RedisLive), { advance: (millis) => Effect.sleep(millis), live: true })
+}
+
+// The SQL store: its expiry follows the application's Clock, so TestClock drives it on a real database too.
+const sqlStore = <E>(client: Layer.Layer<SqlClient.SqlClient, E>, migrate = true) =>
+  Layer.unwrap(Effect.as(migrate ? SqlStore.migrate() : Effect.void, SqlStore.layer())).pipe(
+    Layer.provide(client),
+    Layer.orDie
+  )
+
+if (!postgresAvailable) {
+  describe("SessionStore suite: SQL (PostgreSQL)", () => {
+    it("needs PostgreSQL", () => assert.fail(postgresMissing))
+  })
+} else {
+  // One server for the file (a cluster takes a second to start); each test connects anew.
+  const scope = Effect.runSync(Scope.make())
+  let url = ""
+  const client = Layer.suspend(() => PgClient.layer({ url: Redacted.make(url) }))
+  beforeAll(async () => {
+    url = (await Effect.runPromise(Scope.provide(postgresServer, scope))).url
+    // Once: PostgreSQL's CREATE … IF NOT EXISTS is not safe against itself running concurrently.
+    await Effect.runPromise(Effect.provide(SqlStore.migrate(), client, { local: true }))
+  }, 60_000)
+  afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+  suite("SQL (PostgreSQL)", sqlStore(client, false), { advance })
 }

@@ -1,0 +1,146 @@
+/**
+ * What the SQL store adds to the SessionStore suite (which it passes on
+ * PostgreSQL, test/SessionStores.test.ts): its migration, the bounded cleanup
+ * of expired rows, and an outage of a real PostgreSQL. Each test has a
+ * database of its own on one server for the file.
+ */
+import * as SessionStore from "@effect-login/effect4/SessionStore"
+import * as SqlStore from "@effect-login/effect4/SqlStore"
+import { PgClient } from "@effect/sql-pg"
+import { assert, describe, it } from "@effect/vitest"
+import { Context, Effect, Exit, Layer, Logger, Option, Redacted, References, Scope } from "effect"
+import { Migrator, SqlClient } from "effect/sql"
+import { TestClock } from "effect/testing"
+import { afterAll, beforeAll } from "vitest"
+import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
+
+const pause = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
+
+/** What the library logged during a test: every line from Info up, with its level, and the Layer that records it. */
+const captureLogs = () => {
+  const lines: Array<{ readonly level: string; readonly message: string }> = []
+  const logger = Logger.make(({ logLevel, message }) => {
+    lines.push({ level: logLevel, message: Array.isArray(message) ? message.join(" ") : String(message) })
+  })
+  return { lines, layer: Layer.merge(Logger.layer([logger]), Layer.succeed(References.MinimumLogLevel, "Info")) }
+}
+
+const stored = (now: number, expiresAt: number, userId = "u"): SessionStore.StoredSession => ({
+  data: "{}",
+  userId,
+  version: 0,
+  createdAt: now,
+  expiresAt
+})
+
+// One server for the file (a cluster takes a second to start).
+const scope = Effect.runSync(Scope.make())
+let server = ""
+if (postgresAvailable) {
+  beforeAll(async () => {
+    server = (await Effect.runPromise(Scope.provide(postgresServer, scope))).url.replace(/\/postgres$/, "")
+  }, 60_000)
+  afterAll(() => Effect.runPromise(Scope.close(scope, Exit.void)))
+}
+
+let databases = 0
+/** A new database of its own on the file's server, and a client for it. */
+const database = () =>
+  Layer.unwrap(Effect.gen(function*() {
+    const name = `sqlstore_${databases++}`
+    yield* Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(`CREATE DATABASE ${name}`)).pipe(
+      Effect.provide(PgClient.layer({ url: Redacted.make(`${server}/postgres`) }), { local: true })
+    )
+    return PgClient.layer({ url: Redacted.make(`${server}/${name}`) })
+  })).pipe(Layer.orDie)
+
+describe("SqlStore", () => {
+  if (!postgresAvailable) it("needs PostgreSQL", () => assert.fail(postgresMissing))
+
+  it.effect("the migration is idempotent, and runs under effect/sql's Migrator", () =>
+    Effect.gen(function*() {
+      const sql = yield* SqlClient.SqlClient
+      const applied = yield* Migrator.make({})({
+        loader: Migrator.fromRecord(SqlStore.migrations({ table: "custom" }))
+      })
+      assert.deepStrictEqual(applied, [[1, "effect_login_sessions"]])
+      yield* SqlStore.migrate({ table: "custom" })
+      const store = yield* SqlStore.make({ table: "custom" })
+      assert.isTrue(yield* store.set("k", stored(0, 1_000), undefined))
+      const rows = yield* sql<{ readonly id: string }>`SELECT id FROM custom`
+      assert.deepStrictEqual(rows.map((row) => row.id), ["k"])
+      assert.throws(() => SqlStore.migration({ table: "sessions; DROP TABLE users" }), /invalid table name/)
+    }).pipe(Effect.provide(database())))
+
+  it.effect("cleanup deletes expired rows only, at most a batch at a time", () =>
+    Effect.gen(function*() {
+      yield* SqlStore.migrate()
+      const store = yield* SqlStore.make()
+      for (let i = 0; i < 5; i++) yield* store.set(`old-${i}`, stored(0, 500), undefined)
+      yield* store.set("live", stored(0, 60_000), undefined)
+      yield* TestClock.adjust(1_000)
+      assert.strictEqual(yield* SqlStore.cleanup({ batch: 3 }), 3)
+      assert.strictEqual(yield* SqlStore.cleanup({ batch: 3 }), 2)
+      assert.strictEqual(yield* SqlStore.cleanup({ batch: 3 }), 0)
+      assert.isTrue(Option.isSome(yield* store.get("live")))
+    }).pipe(Effect.provide(database())))
+
+  it.effect("the layer cleans up in the background, every cleanupInterval", () =>
+    Effect.gen(function*() {
+      yield* SqlStore.migrate()
+      const store = yield* Layer.build(SqlStore.layer({ cleanupInterval: "1 minute" })).pipe(
+        Effect.map((context) => Context.get(context, SessionStore.SessionStore))
+      )
+      yield* store.set("old", stored(0, 500), undefined)
+      const sql = yield* SqlClient.SqlClient
+      const count = Effect.map(sql<{ readonly n: number }>`SELECT COUNT(*) AS n FROM effect_login_sessions`, (rows) =>
+        Number(rows[0]!.n))
+      yield* TestClock.adjust("30 seconds")
+      assert.strictEqual(yield* count, 1, "not yet")
+      yield* TestClock.adjust("31 seconds")
+      // The cleanup runs on its own fiber: let it finish its query.
+      for (let i = 0; i < 100 && (yield* count) > 0; i++) {
+        yield* Effect.promise(() =>
+          pause(10)
+        )
+      }
+      assert.strictEqual(yield* count, 0)
+    }).pipe(Effect.provide(database())))
+})
+
+describe("SqlStore on PostgreSQL", () => {
+  if (!postgresAvailable) it("needs PostgreSQL", () => assert.fail(postgresMissing))
+
+  it.live("an outage: failures bounded in time, logged once each way, and recovery", () => {
+    const logs = captureLogs()
+    const lines = logs.lines
+    return Effect.gen(function*() {
+      // A server of its own: this test stops it.
+      const pg = yield* postgresServer
+      const client = yield* Layer.build(PgClient.layer({ url: Redacted.make(pg.url) }))
+      const store = yield* Effect.provide(
+        Effect.andThen(SqlStore.migrate(), SqlStore.make({ timeout: "1 second" })),
+        client
+      )
+      yield* store.set("k", stored(Date.now(), Date.now() + 60_000), undefined)
+      yield* pg.stop
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now()
+        const failed = yield* Effect.result(store.get("k"))
+        assert.strictEqual(failed._tag, "Failure")
+        assert.isBelow(Date.now() - started, 2_500)
+      }
+      yield* pg.start
+      let found = false
+      for (let i = 0; i < 50 && !found; i++) {
+        found = Option.isSome(yield* Effect.orElseSucceed(store.get("k"), () => Option.none()))
+        if (!found) yield* Effect.sleep("100 millis")
+      }
+      assert.isTrue(found, "the row survived, and the pool reconnected")
+      const errors = lines.filter((line) => line.level === "Error")
+      assert.strictEqual(errors.length, 1, JSON.stringify(lines))
+      assert.include(errors[0]!.message, "the SQL session store is unreachable")
+      assert.strictEqual(lines.filter((line) => line.message.endsWith("store is back")).length, 1)
+    }).pipe(Effect.provide(logs.layer))
+  }, 60_000)
+})
