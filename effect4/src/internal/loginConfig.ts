@@ -5,6 +5,7 @@
  * @internal
  */
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
+import type * as Context from "effect/Context"
 import type * as PubSub from "effect/PubSub"
 import type { Binding } from "../../../src/internal/sessionData.js"
 import type * as FlaskCompat from "../FlaskCompat.js"
@@ -22,6 +23,8 @@ export interface Config {
   readonly persistence: persistence.Persistence
   readonly loader: UserLoader.UserLoader
   readonly events: PubSub.PubSub<LoginEvents.LoginEvent>
+  /** Where the events' counters go: the Layer's services (Effect 4 keeps the metric registry there). */
+  readonly eventsContext: Context.Context<never>
   readonly remember: rememberMe.Settings
   readonly protection: sessionProtection.Mode
   /** Identifies the client (IP and User-Agent, keyed hash); `undefined` when protection is off. */

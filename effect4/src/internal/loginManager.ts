@@ -51,6 +51,7 @@ export const make = (
   Effect.gen(function*() {
     const loader = yield* UserLoader
     const events = yield* LoginEvents.LoginEvents
+    const eventsContext = yield* Effect.context<never>()
     // Every setting that is read per request is checked now: a bad one fails the start-up, naming it.
     const problem = loginOptions.problem(options, server)
     if (problem !== undefined) return yield* new LoginError.LoginConfigError({ message: problem })
@@ -132,6 +133,7 @@ export const make = (
         ),
       loader,
       events,
+      eventsContext,
       remember: {
         name: rememberName,
         options: rememberOptions,
