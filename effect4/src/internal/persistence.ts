@@ -71,7 +71,8 @@ export const expire = (
   options: Cookies.Cookie["options"]
 ) => {
   const { expires: _expires, maxAge: _maxAge, ...rest } = options ?? {}
-  return HttpServerResponse.expireCookieUnsafe(response, name, rest)
+  // `Max-Age=0` alone, as on the Effect 3 line: Effect 4's `expireCookie` adds an `Expires` in 1970.
+  return HttpServerResponse.setCookieUnsafe(response, name, "", { ...rest, maxAge: 0 })
 }
 
 /**
