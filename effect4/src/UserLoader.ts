@@ -264,7 +264,7 @@ export const make = <const Key extends string, User>(
             `effect-login: LOGIN DISABLED for UserLoader.make("${key}"): every route behind loginRequired ` +
               "lets anonymous requests through as a stand-in user. Use this Layer in tests only."
           ),
-          Option.some<unknown>(standIn)
+          standIn as unknown
         )
       ),
     layerTest:
