@@ -114,7 +114,12 @@ describe("RedisStore on a real Redis", () => {
             "effect-login:u:control"
           )
         )
-        assert.lengthOf(yield* slowLog, 1, "one command revoking all 100,000 sessions takes 50 ms or more")
+        // The control's own script is in the log (on a loaded machine another command may be too).
+        const slow = (yield* slowLog) as ReadonlyArray<readonly [unknown, unknown, unknown, ReadonlyArray<string>]>
+        assert.isTrue(
+          slow.some((entry) => entry[3].some((arg) => arg.includes("SMEMBERS"))),
+          `one command revoking all 100,000 sessions takes 50 ms or more: ${JSON.stringify(slow)}`
+        )
       }),
     60_000
   )
