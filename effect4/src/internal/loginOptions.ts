@@ -118,5 +118,8 @@ export const cookieProblem = (what: string, name: string, options: Cookies.Cooki
     : undefined
   if (prefix !== undefined) return `Invalid ${what} cookie ${name}: ${prefix}`
   const probe = Cookies.makeCookie(name, "probe", options)
-  return Result.isFailure(probe) ? `Invalid ${what} cookie options: ${probe.failure.reason}` : undefined
+  // The Effect 3 line's reason names (InvalidName…): Effect 4's tags say Cookie once more (InvalidCookieName…).
+  return Result.isFailure(probe)
+    ? `Invalid ${what} cookie options: ${probe.failure.reason._tag.replace("Cookie", "")}`
+    : undefined
 }
