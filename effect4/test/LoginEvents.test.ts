@@ -2,9 +2,13 @@
  * The events hub itself: subscribing, streaming, publishing and counting.
  * The events a login manager publishes (login, logout…) are tested with it.
  */
+import { LoginManager, Session } from "@effect-login/effect4"
 import * as LoginEvents from "@effect-login/effect4/LoginEvents"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Fiber, Metric, PubSub, Stream } from "effect"
+import { HttpRouter, HttpServerResponse } from "effect/http"
+import { testClient } from "./utils/client.js"
+import { login, loginLayer, users } from "./utils/fixtures.js"
 
 const { LoginEvent } = LoginEvents
 
@@ -73,4 +77,58 @@ describe("LoginEvents", { concurrent: false }, () => {
       LoginEvents.unsafePublish(hub, LoginEvent.Accessed(), context)
       assert.strictEqual(yield* count("Accessed"), 2)
     }).pipe(Effect.provide(LoginEvents.layer), Effect.provideService(Metric.MetricRegistry, new Map())))
+})
+
+// The events a login manager publishes, over HTTP (test/LoginEvents.test.ts of the Effect 3 line).
+const client = Effect.flatMap(
+  Effect.map(
+    HttpRouter.toHttpEffect(HttpRouter.addAll([
+      HttpRouter.route("GET", "/login", Effect.as(login(users.get("2")!), HttpServerResponse.text("ok"))),
+      HttpRouter.route("GET", "/logout", Effect.as(Session.logout, HttpServerResponse.text("ok")))
+    ])),
+    LoginManager.middleware
+  ),
+  (app) => testClient(app)
+)
+
+// Sequential: the metrics registry is shared by the tests of this file.
+describe("LoginEvents of a login manager", { concurrent: false }, () => {
+  it.effect("subscribe: the events of logging in and out, published from then on", () =>
+    Effect.gen(function*() {
+      const events = yield* LoginEvents.subscribe
+      const browser = yield* client
+      yield* browser.get("/login")
+      yield* browser.get("/logout")
+      const seen = yield* PubSub.takeAll(events)
+      assert.deepStrictEqual(seen, [
+        LoginEvent.LoggedIn({ userId: "2" }),
+        LoginEvent.LoggedOut({ userId: "2" })
+      ])
+      assert.isTrue(LoginEvent.$is("LoggedIn")(seen[0]))
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("stream: the same events as a Stream", () =>
+    Effect.gen(function*() {
+      const hub = yield* LoginEvents.LoginEvents
+      const fiber = yield* LoginEvents.stream.pipe(Stream.take(2), Stream.runCollect, Effect.forkChild)
+      // The stream subscribes when it starts: once it has, it will see what follows.
+      for (let i = 0; hub.subscribers.size === 0; i++) {
+        assert.isBelow(i, 100, "the stream never subscribed")
+        yield* Effect.yieldNow
+      }
+      const browser = yield* client
+      yield* browser.get("/login")
+      yield* browser.get("/logout")
+      const seen = yield* Fiber.join(fiber)
+      assert.deepStrictEqual(Array.from(seen).map((e) => e._tag), ["LoggedIn", "LoggedOut"])
+    }).pipe(Effect.provide(loginLayer())))
+
+  it.effect("publish counts events by type", () =>
+    Effect.gen(function*() {
+      const before = yield* count("LoggedIn")
+      const browser = yield* client
+      yield* browser.get("/login")
+      yield* browser.get("/login")
+      assert.strictEqual((yield* count("LoggedIn")) - before, 2)
+    }).pipe(Effect.provide(loginLayer())))
 })
