@@ -6,7 +6,8 @@
 import type { LoginOptions } from "@effect-login/effect4"
 import { LoginManager, Session, UserLoader } from "@effect-login/effect4"
 import type { Scope } from "effect"
-import { Context, Effect, Layer, Option, Redacted, Ref, Schema } from "effect"
+import { Context, Effect, Layer, Logger, Option, Redacted, Ref, References, Schema } from "effect"
+import type { LogLevel } from "effect"
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "effect/http"
 
 export interface User {
@@ -143,5 +144,25 @@ export const loginLayer = (options: Partial<LoginOptions.Options> = {}) =>
   withUsers(LoginManager.layer({ secretKey, cookie: { secure: false }, ...options }))
 
 export const loaderCalls = Effect.flatMap(LoaderCalls, Ref.get)
+
+/** A line the library logged during a test (the Effect 3 suite's utils/logs.ts). */
+export interface LoggedLine {
+  readonly level: LogLevel.LogLevel
+  readonly message: string
+}
+
+/** What the library logged during a test: every line from Info up, with its level, and the Layer that records it. */
+export const captureLogs = () => {
+  const lines: Array<LoggedLine> = []
+  const logger = Logger.make(({ logLevel, message }) => {
+    lines.push({ level: logLevel, message: Array.isArray(message) ? message.join(" ") : String(message) })
+  })
+  return {
+    lines,
+    /** The lines of one level ("Warn", "Error"…), their messages only. */
+    at: (level: LogLevel.LogLevel) => lines.filter((line) => line.level === level).map((line) => line.message),
+    layer: Layer.merge(Logger.layer([logger]), Layer.succeed(References.MinimumLogLevel, "Info"))
+  }
+}
 
 export type { Scope }
