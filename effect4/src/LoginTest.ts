@@ -8,9 +8,11 @@
  *
  * @since 0.2.0
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import type * as Cookies from "effect/http/Cookies"
+import * as Cookies from "effect/http/Cookies"
 import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
 import * as testSession from "./internal/testSession.js"
@@ -103,7 +105,15 @@ export const loggedInClient = <Key extends string, User>(
   options?: { readonly fresh?: boolean | undefined }
 ): Effect.Effect<HttpClient.HttpClient, SessionStoreError, HttpClient.HttpClient | LoginManager.LoginManager> =>
   Effect.gen(function*() {
-    const cookie = yield* sessionCookie(users, user, options)
-    const jar = yield* Ref.make<ReadonlyArray<Cookies.Cookie>>([cookie])
-    return HttpClient.withCookiesRef(yield* HttpClient.HttpClient, jar)
+    const cookie = Cookies.fromIterable([yield* sessionCookie(users, user, options)])
+    const jar = yield* Ref.make<ReadonlyArray<Cookies.Cookie>>([])
+    // Effect 4's jar sends a cookie only to the host that set it: the session cookie goes in on
+    // the first request, as if that request's server had set it, and the server's cookies follow.
+    let seeded = false
+    const seed = (request: HttpClientRequest.HttpClientRequest) =>
+      seeded ? Effect.succeed(request) : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        seeded = true
+        return Effect.as(Ref.update(jar, Cookies.mergeIntoArray(request.url, cookie, now)), request)
+      })
+    return HttpClient.withCookiesRef(HttpClient.mapRequestEffect(yield* HttpClient.HttpClient, seed), jar)
   })
