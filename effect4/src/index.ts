@@ -13,6 +13,13 @@ export * as Csrf from "./Csrf.js"
 export * as FlaskCompat from "./FlaskCompat.js"
 
 /**
+ * effect-login on HttpApi: middleware tags, security schemes, schema'd errors.
+ *
+ * @since 0.2.0
+ */
+export * as HttpApiLogin from "./HttpApiLogin.js"
+
+/**
  * Who is making the request: `Anonymous`, or a user that a guard checked
  * (`Authenticated<User>`, `Fresh<User>`).
  *
@@ -117,6 +124,13 @@ export * as SessionCookie from "./SessionCookie.js"
  * @since 0.2.0
  */
 export * as SessionStore from "./SessionStore.js"
+
+/**
+ * A session store on SQL (`effect/sql`'s `SqlClient`), such as PostgreSQL with `@effect/sql-pg`.
+ *
+ * @since 0.2.0
+ */
+export * as SqlStore from "./SqlStore.js"
 
 /**
  * The application's user loader and typed login API.
