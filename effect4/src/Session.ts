@@ -11,9 +11,9 @@ import * as Effect from "effect/Effect"
 import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import type { Flash } from "../../src/internal/sessionData.js"
 import type { SessionStoreError, UserLoaderError } from "./LoginError.js"
 import type { SessionTooLarge } from "./LoginError.js"
+import type { Flash } from "./SessionCookie.js"
 
 /**
  * Marks session services.
