@@ -437,10 +437,10 @@ export const layerFreshLoginRequired = <I, S extends Security>(
     }))
 }
 
-// The key of the user declaration whose service the middleware `I` provides (`never` for any other).
+// The key of the user declaration whose service the middleware `I` provides (`string` for any other).
 type DeclaredKey<I> = HttpApiMiddleware.Provides<I> extends Identity.AuthenticatedUser<infer Key> ? Key
   : HttpApiMiddleware.Provides<I> extends Identity.FreshUser<infer Key> ? Key
-  : never
+  : string
 
 /**
  * The ready-made {@link Authentication} middleware, implemented.

@@ -1,6 +1,6 @@
 // An HttpApi group whose handler uses the authenticated user, without the LoginRequired middleware.
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { HttpApiLogin, LoginManager, UserLoader } from "@effect-login/effect4"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer, Option, Redacted, Schema } from "effect"
 import { HttpRouter } from "effect/http"
 import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
