@@ -420,7 +420,8 @@ export const ConformanceLive = Layer.unwrap(
   })
 )
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+/** Serves the contract on PORT until SIGTERM. */
+export const main = () => {
   const port = Config.Int("PORT")
   Layer.unwrap(Effect.map(ConformanceApp, (app) => HttpServer.serve(app))).pipe(
     Layer.provide(ConformanceLive),
@@ -436,3 +437,5 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     })
   )
 }
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main()
