@@ -10,9 +10,20 @@
  * (CLK_TCK 100): keep --duration at a few seconds so that they do not matter.
  *
  *     npm run bench:http -- [--rounds 3] [--duration 5] [--connections 50] [--only "effect-login, cookie,Express"]
+ *       [--node <path to a node binary>]
  *
  * --only keeps the servers whose name contains one of the comma-separated
- * strings (case-insensitive); the bare server always runs (it is the baseline).
+ * strings (case-insensitive); the bare server of each line always runs (it is
+ * its line's baseline; the Effect 4 line's only when one of its servers runs).
+ *
+ * Two lines: the Effect 3 servers (test/bench/servers/, the built package
+ * `effect-login`, run through tsx) and the Effect 4 servers
+ * (effect4/test/bench/servers/, the built `@effect-login/effect4`). Effect 4
+ * needs Node 22: its servers always run on effect4/node_modules/.bin/node
+ * (installed by `npm ci --prefix effect4`), which strips their types itself
+ * (no loader), and resolve `effect` and the package's own name from effect4/.
+ * The Effect 3 servers and the competitors run on the runner's Node, or on
+ * --node (e.g. `--node effect4/node_modules/.bin/node`: every server on one Node).
  */
 import autocannon from "autocannon"
 import { type ChildProcess, execFileSync, spawn } from "node:child_process"
@@ -37,6 +48,13 @@ const duration = arg("duration", 5)
 const connections = arg("connections", 50)
 const only = argValue("only")?.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "")
 const here = path.dirname(new URL(import.meta.url).pathname)
+const root = path.resolve(here, "../..")
+const effect4 = path.join(root, "effect4")
+/** The Node 22 of the Effect 4 line's devDependencies. */
+const node22 = path.join(effect4, "node_modules/.bin/node")
+/** The Node of the Effect 3 servers and the competitors. */
+const node3 = path.resolve(argValue("node") ?? process.execPath)
+const nodeVersion = (binary: string) => execFileSync(binary, ["--version"], { encoding: "utf8" }).trim()
 
 // Two cores: the load generator on one, the server on the other, so that they do not take turns.
 const pinned = (() => {
@@ -106,6 +124,10 @@ const run = async (label: string, options: autocannon.Options) => {
 interface Server {
   readonly name: string
   readonly file: string
+  /** The Effect line (the competitors count as 3: they run beside it); each line's ratios are to its own bare server. */
+  readonly line: 3 | 4
+  /** The server of the other line that this one is the twin of (Effect 4 → Effect 3). */
+  readonly twin?: string
   readonly env?: Record<string, string>
   readonly protected: boolean
   readonly loginBench?: boolean
@@ -127,6 +149,7 @@ interface Entry {
 const form = "username=alice&password=wonderland"
 const userAgent = "effect-login-bench/1.0"
 const bareName = "bare Effect HttpRouter (no auth)"
+const bare4Name = "Effect 4: bare HttpRouter (no auth)"
 const expressName = "Express 5 + express-session + passport"
 
 const main = async () => {
@@ -148,28 +171,74 @@ const main = async () => {
     }
   }
   try {
+    const redisEnv = { STORE: "redis", REDIS_URL: `redis://127.0.0.1:${redisPort}` }
     const all: ReadonlyArray<Server> = [
-      { name: bareName, file: "effect-bare.ts", protected: false },
+      { name: bareName, file: "effect-bare.ts", line: 3, protected: false },
       {
         name: "effect-login, cookie store",
         file: "effect-login.ts",
+        line: 3,
         env: { STORE: "cookie" },
         protected: true,
         loginBench: true
       },
-      { name: "effect-login, memory store", file: "effect-login.ts", env: { STORE: "memory" }, protected: true },
+      {
+        name: "effect-login, memory store",
+        file: "effect-login.ts",
+        line: 3,
+        env: { STORE: "memory" },
+        protected: true
+      },
       ...(redis === undefined ? [] : [{
         name: redisName,
         file: "effect-login.ts",
-        env: { STORE: "redis", REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+        line: 3 as const,
+        env: redisEnv,
         protected: true
       }]),
-      { name: "Effect + hand-written HMAC check", file: "effect-hmac.ts", protected: true, loginBench: true },
-      { name: expressName, file: "express-passport.ts", protected: true, loginBench: true },
-      { name: "Fastify 5 + @fastify/secure-session", file: "fastify-secure-session.ts", protected: true },
-      { name: "Hono + signed cookie", file: "hono-signed-cookie.ts", protected: true }
+      { name: "Effect + hand-written HMAC check", file: "effect-hmac.ts", line: 3, protected: true, loginBench: true },
+      { name: expressName, file: "express-passport.ts", line: 3, protected: true, loginBench: true },
+      { name: "Fastify 5 + @fastify/secure-session", file: "fastify-secure-session.ts", line: 3, protected: true },
+      { name: "Hono + signed cookie", file: "hono-signed-cookie.ts", line: 3, protected: true },
+      { name: bare4Name, file: "effect-bare.ts", line: 4, twin: bareName, protected: false },
+      {
+        name: "Effect 4: effect-login, cookie store",
+        file: "effect-login.ts",
+        line: 4,
+        twin: "effect-login, cookie store",
+        env: { STORE: "cookie" },
+        protected: true,
+        loginBench: true
+      },
+      {
+        name: "Effect 4: effect-login, memory store",
+        file: "effect-login.ts",
+        line: 4,
+        twin: "effect-login, memory store",
+        env: { STORE: "memory" },
+        protected: true
+      },
+      ...(redis === undefined ? [] : [{
+        name: "Effect 4: effect-login, Redis store",
+        file: "effect-login.ts",
+        line: 4 as const,
+        twin: redisName,
+        env: redisEnv,
+        protected: true
+      }])
     ]
-    const servers = all.filter((server) => server.name === bareName || wanted(server.name))
+    const effect4Wanted = all.some((server) => server.line === 4 && server.name !== bare4Name && wanted(server.name))
+    const runsEffect4 = (only === undefined || effect4Wanted) && fs.existsSync(node22)
+    if ((only === undefined || effect4Wanted) && !runsEffect4) {
+      console.error(`${node22} not found (npm ci --prefix effect4): the Effect 4 servers are skipped`)
+    }
+    // The Effect 4 servers run the built @effect-login/effect4 (effect4/dist, through the package's own exports).
+    if (runsEffect4) execFileSync("npm", ["run", "build", "--prefix", effect4], { stdio: "inherit" })
+    const servers = all.filter((server) =>
+      server.line === 4
+        ? runsEffect4 && (server.name === bare4Name || wanted(server.name))
+        : server.name === bareName || wanted(server.name)
+    )
     if (servers.length === 1 && only !== undefined) console.error(`--only ${only.join(",")}: no server matches`)
     const results = new Map<string, Entry>(
       servers.map((
@@ -189,8 +258,13 @@ const main = async () => {
       const order = servers.map((_, i) => servers[(i + round) % servers.length]!)
       for (const server of order) {
         const port = await freePort()
+        const [binary, ...args] = server.line === 4
+          // Node 22 strips the types of the server's file itself; `effect` and `@effect-login/effect4` resolve
+          // from effect4/ (its node_modules, and the package's own name through its exports: effect4/dist).
+          ? [node22, path.join(effect4, "test/bench/servers", server.file)]
+          : [node3, "--import", "tsx", path.join(here, "servers", server.file)]
         const child = await start(
-          onServerCore([process.execPath, "--import", "tsx", path.join(here, "servers", server.file)]),
+          onServerCore([binary!, ...args]),
           { PORT: String(port), TSX_TSCONFIG_PATH: path.join(here, "tsconfig.json"), ...server.env },
           "listening"
         )
@@ -198,7 +272,7 @@ const main = async () => {
           const pid = child.pid!
           // Through taskset, the pid must still be node's (taskset execs it), not a taskset that waits for a child.
           const exe = fs.readlinkSync(`/proc/${pid}/exe`)
-          if (path.basename(exe) !== path.basename(process.execPath)) {
+          if (exe !== fs.realpathSync(binary!)) {
             throw new Error(`${server.name}: pid ${pid} runs ${exe}, not node: its CPU time would not be the server's`)
           }
           // One measured load: req/s and server CPU µs per request (CPU read right before and right after).
@@ -259,7 +333,7 @@ const main = async () => {
     }
     const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
     const fmtCpu = (n: number) => n.toFixed(1)
-    const bareCpu = results.get(bareName)!.publicCpu
+    const bareCpuOf = (server: Server) => results.get(server.line === 4 ? bare4Name : bareName)!.publicCpu
     const expressCpu = results.get(expressName)?.protectedCpu
     const lines = [
       `Node ${process.version}, ${os.cpus().length} × ${
@@ -268,12 +342,17 @@ const main = async () => {
         rounds === 1 ? "" : "s"
       } (medians; ratios per round, then the median)${
         pinned ? "; server pinned to core 0, load generator to core 1" : ""
-      }. CPU µs/req: server utime+stime (/proc/<pid>/stat, ${ticksPerSecond} ticks/s) ÷ requests completed.`,
+      }. CPU µs/req: server utime+stime (/proc/<pid>/stat, ${ticksPerSecond} ticks/s) ÷ requests completed. ` +
+      `Effect 3 servers and competitors on Node ${nodeVersion(node3)}${
+        runsEffect4 ? `, Effect 4 servers on Node ${nodeVersion(node22)}` : ""
+      }; "bare" is the bare server of the row's own line.`,
       "",
       "| server | /public req/s | /protected req/s | /protected p50 ms | CPU µs/req /public → /protected | this /public CPU ÷ bare /public CPU | bare /public CPU ÷ this /protected CPU | /protected CPU ÷ Express+passport /protected CPU |",
       "|---|---|---|---|---|---|---|---|"
     ]
+    const byName = new Map(servers.map((server) => [server.name, server]))
     for (const [name, entry] of results) {
+      const bareCpu = bareCpuOf(byName.get(name)!)
       const has = entry.protected.length > 0
       const vsBare = entry.protectedCpu.map((c, i) => bareCpu[i]! / c)
       const publicTax = entry.publicCpu.map((c, i) => c / bareCpu[i]!)
@@ -293,6 +372,26 @@ const main = async () => {
       lines.push("", "| login POST | req/s | CPU µs/req |", "|---|---|---|")
       for (const [name, entry] of logins) {
         lines.push(`| ${name} | ${fmt(median(entry.login))} | ${fmtCpu(median(entry.loginCpu))} |`)
+      }
+    }
+    // Each Effect 4 server against its Effect 3 twin, same round (so on the same machine state).
+    const twins = servers.filter((server) => server.twin !== undefined && results.has(server.twin))
+    if (twins.length > 0) {
+      lines.push(
+        "",
+        "| Effect 4 ÷ Effect 3, CPU µs/req | /public | /protected | POST /login |",
+        "|---|---|---|---|"
+      )
+      const ratio = (a: ReadonlyArray<number>, b: ReadonlyArray<number>) =>
+        a.length > 0 && b.length === a.length ? median(a.map((x, i) => x / b[i]!)).toFixed(2) : "—"
+      for (const server of twins) {
+        const e4 = results.get(server.name)!
+        const e3 = results.get(server.twin!)!
+        lines.push(
+          `| ${server.name} | ${ratio(e4.publicCpu, e3.publicCpu)} | ${ratio(e4.protectedCpu, e3.protectedCpu)} | ${
+            ratio(e4.loginCpu, e3.loginCpu)
+          } |`
+        )
       }
     }
     const report = lines.join("\n")
