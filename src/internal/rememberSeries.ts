@@ -19,7 +19,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as LoginError from "../LoginError.js"
 import type * as SessionStore from "../SessionStore.js"
-import * as crypto from "./crypto.js"
+import * as core from "./rememberSeriesCore.js"
 
 /**
  * What the store keeps of a series, in the stored record's `data`; the user,
@@ -47,71 +47,11 @@ export interface SeriesData extends Schema.Schema.Type<typeof SeriesData> {}
 const encodeData = Schema.encodeSync(Schema.parseJson(SeriesData))
 const decodeData = Schema.decodeUnknownOption(Schema.parseJson(SeriesData))
 
-/** A browser's concurrent requests may still carry the validator just rotated away, this long. */
-export const graceMillis = 30_000
-
-/** A user agent longer than this is cut: it is a label, not an identifier. */
-const maxUserAgent = 256
-
-/** The prefix of a series' store key: no session key has a dot. */
-const keyPrefix = "remember."
+/** @internal */
+export { graceMillis, isSeriesKey, keyOf, parse, verdict } from "./rememberSeriesCore.js"
 
 /** @internal */
-export const keyOf = (selector: string): string => keyPrefix + crypto.sha256(selector).toString("base64url")
-
-/** @internal */
-export const isSeriesKey = (key: string): boolean => key.startsWith(keyPrefix)
-
-const hash = (validator: string) => crypto.sha256(validator).toString("base64url")
-
-// A 128-bit selector and a 256-bit validator, base64url.
-const cookieFormat = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
-
-/**
- * The selector and validator a cookie value carries; `undefined` when it is not one.
- *
- * @internal
- */
-export const parse = (value: string): Presented | undefined => {
-  const match = cookieFormat.exec(value)
-  return match === null ? undefined : { selector: match[1]!, validator: match[2]! }
-}
-
-/** @internal */
-export interface Presented {
-  readonly selector: string
-  readonly validator: string
-}
-
-/** @internal */
-export type Verdict = "Current" | "Grace" | "Reused"
-
-/**
- * What a presented validator means for its series. Constant time in the
- * validator: its hash is compared, never the validator itself.
- *
- * @internal
- */
-export const verdict = (series: SeriesData, presented: string, now: number): Verdict => {
-  const presentedHash = crypto.sha256(presented)
-  const matches = (stored: string) => crypto.timingSafeEqual(presentedHash, Buffer.from(stored, "base64url"))
-  if (matches(series.validator)) return "Current"
-  const previous = series.previous
-  return previous !== undefined && matches(previous) &&
-      now - series.usedAt < graceMillis
-    ? "Grace"
-    : "Reused"
-}
-
-/**
- * A cookie value, and when its series ends.
- *
- * @internal
- */
-export interface Issued {
-  readonly value: string
-  readonly expiresAt: number
-}
+export type { Issued, Presented, Verdict } from "./rememberSeriesCore.js"
 
 /**
  * Starts a series for `userId`: the cookie value, and its expiry, which no use extends.
@@ -123,21 +63,13 @@ export const create = (
   login: { readonly userId: string; readonly stamp: string | undefined; readonly userAgent: string | undefined },
   now: number,
   durationMillis: number
-): Effect.Effect<Issued, LoginError.SessionStoreError> => {
-  const selector = crypto.randomToken(16)
-  const validator = crypto.randomToken(32)
-  const data: SeriesData = {
-    remember: 1,
-    validator: hash(validator),
-    usedAt: now,
-    ...(login.stamp === undefined ? {} : { stamp: login.stamp }),
-    ...(login.userAgent === undefined ? {} : { userAgent: login.userAgent.slice(0, maxUserAgent) })
-  }
+): Effect.Effect<core.Issued, LoginError.SessionStoreError> => {
+  const started = core.start(login, now)
   const expiresAt = now + durationMillis
-  const record = { data: encodeData(data), userId: login.userId, version: 0, createdAt: now, expiresAt }
-  return Effect.flatMap(store.set(keyOf(selector), record, undefined), (created) =>
+  const record = { data: encodeData(started.data), userId: login.userId, version: 0, createdAt: now, expiresAt }
+  return Effect.flatMap(store.set(started.key, record, undefined), (created) =>
     created
-      ? Effect.succeed({ value: `${selector}.${validator}`, expiresAt })
+      ? Effect.succeed({ value: started.value, expiresAt })
       : new LoginError.SessionStoreError({ operation: "set", cause: "remember selector already taken" }))
 }
 
@@ -155,7 +87,7 @@ export type Use = Data.TaggedEnum<{
   Accepted: {
     readonly userId: string
     readonly stamp: string | undefined
-    readonly rotated: Issued | undefined
+    readonly rotated: core.Issued | undefined
   }
 }>
 
@@ -173,34 +105,30 @@ const unknown = Use.Unknown()
  */
 export const use = (
   store: SessionStore.SessionStore,
-  presented: Presented,
+  presented: core.Presented,
   now: number
 ): Effect.Effect<Use, LoginError.SessionStoreError> => {
-  const key = keyOf(presented.selector)
+  const key = core.keyOf(presented.selector)
   const attempt = (left: number): Effect.Effect<Use, LoginError.SessionStoreError> =>
     Effect.flatMap(store.get(key), (found) => {
       const record = Option.getOrUndefined(found)
       const data = record === undefined ? undefined : Option.getOrUndefined(decodeData(record.data))
       if (record?.userId === undefined || data === undefined) return Effect.succeed(unknown)
       const userId = record.userId
-      switch (verdict(data, presented.validator, now)) {
+      switch (core.verdict(data, presented.validator, now)) {
         case "Grace":
           return Effect.succeed(Use.Accepted({ userId, stamp: data.stamp, rotated: undefined }))
         case "Reused":
           return Effect.as(store.deleteByUser(userId), Use.Reused({ userId }))
         case "Current": {
-          const validator = crypto.randomToken(32)
-          const next = {
-            ...record,
-            data: encodeData({ ...data, validator: hash(validator), previous: data.validator, usedAt: now }),
-            version: record.version + 1
-          }
+          const rotated = core.rotate(data, presented, now)
+          const next = { ...record, data: encodeData(rotated.data), version: record.version + 1 }
           return Effect.flatMap(store.set(key, next, record.version), (won) =>
             won
               ? Effect.succeed(Use.Accepted({
                 userId,
                 stamp: data.stamp,
-                rotated: { value: `${presented.selector}.${validator}`, expiresAt: record.expiresAt }
+                rotated: { value: rotated.value, expiresAt: record.expiresAt }
               }))
               : left > 0
               // A concurrent request of the same browser rotated it first: this one is in the grace.
@@ -219,13 +147,13 @@ export const use = (
  */
 export const owner = (
   store: SessionStore.SessionStore,
-  presented: Presented,
+  presented: core.Presented,
   now: number
 ): Effect.Effect<string | undefined, LoginError.SessionStoreError> =>
-  Effect.map(store.get(keyOf(presented.selector)), (found) => {
+  Effect.map(store.get(core.keyOf(presented.selector)), (found) => {
     const record = Option.getOrUndefined(found)
     const data = record === undefined ? undefined : Option.getOrUndefined(decodeData(record.data))
-    return data !== undefined && verdict(data, presented.validator, now) !== "Reused" ? record!.userId : undefined
+    return data !== undefined && core.verdict(data, presented.validator, now) !== "Reused" ? record!.userId : undefined
   })
 
 /**
@@ -236,7 +164,7 @@ export const owner = (
 export const revoke = (
   store: SessionStore.SessionStore,
   selector: string
-): Effect.Effect<void, LoginError.SessionStoreError> => store.delete(keyOf(selector))
+): Effect.Effect<void, LoginError.SessionStoreError> => store.delete(core.keyOf(selector))
 
 /**
  * The series' details for the user's list of devices; `undefined` when the record is not a series.

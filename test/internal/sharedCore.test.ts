@@ -9,6 +9,8 @@ const sharedCore = [
   "src/internal/boundedCache.ts",
   "src/internal/cookieHeader.ts",
   "src/internal/crypto.ts",
+  "src/internal/rememberMeCore.ts",
+  "src/internal/rememberSeriesCore.ts",
   "src/internal/sessionData.ts",
   "src/internal/sessionJournal.ts",
   "src/internal/signer.ts"
