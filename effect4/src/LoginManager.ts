@@ -276,19 +276,22 @@ type Guarded<R> = [Extract<R, UserServices>] extends [never] ? unknown : RouteNe
  *
  * @example
  * ```ts
- * import { HttpRouter, HttpServerResponse } from "@effect/platform"
- * import { Effect } from "effect"
  * import { LoginManager, UserLoader } from "@effect-login/effect4"
+ * import { Effect } from "effect"
+ * import { HttpRouter, HttpServerResponse } from "effect/http"
  *
  * interface User {
  *   readonly id: string
  * }
  * const { AuthenticatedUser, loginRequired } = UserLoader.make("example/Users", { id: (user: User) => user.id })
  *
- * export const app = HttpRouter.empty.pipe(
- *   HttpRouter.get("/me", Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.id)).pipe(loginRequired)),
- *   LoginManager.middleware
+ * const Routes = HttpRouter.add(
+ *   "GET",
+ *   "/me",
+ *   Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.id)).pipe(loginRequired)
  * )
+ * // Around every route, where they are served (or `LoginManager.middleware(yield* HttpRouter.toHttpEffect(Routes))`).
+ * export const server = HttpRouter.serve(Routes, { middleware: LoginManager.middleware })
  * ```
  *
  * @since 0.2.0

@@ -55,18 +55,15 @@ const locally = <A, E, R>(self: Effect.Effect<A, E, R>, loginView: string | null
  *
  * @example
  * ```ts
- * import { HttpRouter, HttpServerResponse } from "@effect/platform"
- * import { Effect } from "effect"
  * import { LoginView, UserLoader } from "@effect-login/effect4"
+ * import { Effect } from "effect"
+ * import { HttpRouter, HttpServerResponse } from "effect/http"
  *
  * interface User { readonly id: string }
- * const { loginRequired } = UserLoader.make("example/Users", { id: (user: User) => user.id })
+ * const { AuthenticatedUser, loginRequired } = UserLoader.make("example/Users", { id: (user: User) => user.id })
  *
- * export const admin = HttpRouter.empty.pipe(
- *   HttpRouter.get("/admin", Effect.succeed(HttpServerResponse.text("admin"))),
- *   HttpRouter.use(loginRequired),
- *   HttpRouter.use(LoginView.withLoginView("/admin/login"))
- * )
+ * const admin = Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(`admin ${user.id}`))
+ * export const Admin = HttpRouter.add("GET", "/admin", admin.pipe(loginRequired, LoginView.withLoginView("/admin/login")))
  * ```
  *
  * @since 0.2.0
