@@ -13,7 +13,8 @@ const sharedCore = [
   "src/internal/rememberSeriesCore.ts",
   "src/internal/sessionData.ts",
   "src/internal/sessionJournal.ts",
-  "src/internal/signer.ts"
+  "src/internal/signer.ts",
+  "src/internal/storePersistenceCore.ts"
 ]
 
 const root = path.resolve(import.meta.dirname, "../..")

@@ -3,7 +3,8 @@
  * in the cookie, and only the id's SHA-256 in the store. A session without a
  * login (a flash, a `next`, a cart before login) never reaches the store: it
  * lives in a small signed cookie of the same name, so that anonymous traffic
- * cannot fill the store.
+ * cannot fill the store. The decisions are storePersistenceCore.ts's, shared
+ * by both lines; this module runs the store and writes the cookie.
  *
  * @internal
  */
@@ -15,9 +16,8 @@ import * as Option from "effect/Option"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { BoundedCache } from "../../../src/internal/boundedCache.js"
-import * as cookieHeader from "../../../src/internal/cookieHeader.js"
-import * as crypto from "../../../src/internal/crypto.js"
-import { isEmpty, type SessionData } from "../../../src/internal/sessionData.js"
+import type { SessionData } from "../../../src/internal/sessionData.js"
+import * as core from "../../../src/internal/storePersistenceCore.js"
 import * as LoginError from "../LoginError.js"
 import type * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
@@ -47,10 +47,6 @@ const decodeData = (text: string): Option.Option<SessionData> => {
   return decoded
 }
 
-// A 256-bit id: 43 base64url characters.
-const wellFormedId = /^[A-Za-z0-9_-]{43}$/
-const keyOf = (id: string) => crypto.sha256(id).toString("base64url")
-
 /** How many times a write is retried over concurrent writes of the same session. */
 const maxAttempts = 5
 
@@ -73,22 +69,15 @@ export const store = (
   policy: SessionStore.ExpiryPolicy
 ): Persistence => ({
   issue: (data, now) => {
-    const id = crypto.randomToken(32)
-    const created: SessionStore.StoredSession = {
-      data: encodeData(data),
-      ...(data.userId === undefined ? {} : { userId: data.userId }),
-      version: 0,
-      createdAt: now,
-      expiresAt: Math.min(now + policy.idle, now + policy.absolute)
-    }
-    return Effect.as(sessions.set(keyOf(id), created, undefined), id)
+    const { id, key } = core.newId()
+    const created = core.recordOf(data, encodeData(data), 0, now, core.expiresAt(policy, now, now))
+    return Effect.as(sessions.set(key, created, undefined), id)
   },
   open: (request) => {
     let key: string | undefined
     let stored: SessionStore.StoredSession | undefined
     let touchTo: number | undefined
 
-    const expiresAt = (createdAt: number, now: number) => Math.min(now + policy.idle, createdAt + policy.absolute)
     const setCookie = (response: HttpServerResponse.HttpServerResponse, id: string, expires: number, now: number) =>
       HttpServerResponse.setCookieUnsafe(response, settings.name, id, {
         ...settings.options,
@@ -101,13 +90,8 @@ export const store = (
         let current = stored!
         let data = change.data!
         for (let attempt = 0; attempt < maxAttempts; attempt++) {
-          const next: SessionStore.StoredSession = {
-            data: encodeData(data),
-            ...(data.userId === undefined ? {} : { userId: data.userId }),
-            version: current.version + 1,
-            createdAt: current.createdAt,
-            expiresAt: expiresAt(current.createdAt, now)
-          }
+          const expires = core.expiresAt(policy, current.createdAt, now)
+          const next = core.recordOf(data, encodeData(data), current.version + 1, current.createdAt, expires)
           if (yield* sessions.set(key!, next, current.version)) return next
           // Another request of this session wrote first: apply this request's changes to its result.
           const latest = yield* sessions.get(key!)
@@ -126,46 +110,35 @@ export const store = (
     /** A user's sessions and remember tokens past the cap: the oldest end, so that revoking stays bounded. */
     const capSessions = (userId: string, current: string) =>
       Effect.flatMap(sessions.listByUser(userId), (mine) => {
-        const excess = mine.length - settings.maxPerUser
-        if (excess <= 0) return Effect.void
-        const oldest = mine
-          .filter((entry) => entry.key !== current)
-          .sort((a, b) => a.session.createdAt - b.session.createdAt)
-          .slice(0, excess)
-        return Effect.forEach(oldest, (entry) => sessions.delete(entry.key), { discard: true })
+        const oldest = core.excess(mine, settings.maxPerUser, current)
+        return oldest.length === 0
+          ? Effect.void
+          : Effect.forEach(oldest, (old) => sessions.delete(old), { discard: true })
       })
 
     return {
       loadSync: undefined,
       load: (now) => {
-        const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
-        if (raw === undefined) {
-          return Effect.succeed({ data: undefined, raw, presented: false, rejected: false, stale: false })
+        const presented = core.presented(request.headers.cookie, settings.name)
+        switch (presented._tag) {
+          case "Settled":
+            return Effect.succeed(presented.loaded)
+          case "Signed": {
+            const decoded = settings.anonymous.decode(presented.raw, now)
+            return Effect.succeed(
+              core.fromSigned(presented.raw, Result.isSuccess(decoded) ? decoded.success : undefined)
+            )
+          }
         }
-        if (raw === cookieHeader.duplicate) {
-          return Effect.succeed({ data: undefined, raw: undefined, presented: true, rejected: true, stale: false })
-        }
-        if (!wellFormedId.test(raw)) {
-          // Not an id: a session without a login, in its signed cookie, or nothing of ours.
-          const decoded = settings.anonymous.decode(raw, now)
-          return Effect.succeed(
-            Result.isSuccess(decoded) && decoded.success.session.userId === undefined
-              ? { data: decoded.success.session, raw, presented: true, rejected: false, stale: decoded.success.stale }
-              : { data: undefined, raw, presented: true, rejected: true, stale: false }
-          )
-        }
-        const hashed = keyOf(raw)
+        const { key: hashed, raw } = presented
         return Effect.map(sessions.get(hashed), (found): Loaded => {
           const data = Option.flatMap(found, (session) => decodeData(session.data))
-          if (Option.isNone(found) || Option.isNone(data)) {
-            return { data: undefined, raw, presented: true, rejected: true, stale: false }
-          }
+          if (Option.isNone(found) || Option.isNone(data)) return core.rejected(raw)
           key = hashed
           stored = found.value
           // Used, not changed: move the expiry when it moves by a touch interval or more.
-          const moved = expiresAt(stored.createdAt, now)
-          if (moved - stored.expiresAt >= policy.touch) touchTo = moved
-          return { data: data.value, raw, presented: true, rejected: false, stale: false }
+          touchTo = core.touchTo(policy, stored, now)
+          return core.accepted(data.value, raw, false)
         })
       },
       check: (next) => {
@@ -184,81 +157,66 @@ export const store = (
       },
       sessionsOf: (userId, _, rememberKey) =>
         Effect.map(sessions.listByUser(userId), (found) =>
-          found.map(({ key: other, session }): Session.SessionInfo => {
-            const series = rememberSeries.isSeriesKey(other) ? rememberSeries.describe(session) : undefined
-            return {
-              kind: series === undefined ? "session" : "remember",
-              current: other === key || other === rememberKey,
-              createdAt: session.createdAt,
-              expiresAt: session.expiresAt,
-              lastUsedAt: series?.usedAt,
-              userAgent: series?.userAgent
-            }
-          })),
+          found.map((entry): Session.SessionInfo =>
+            core.infoOf(
+              entry,
+              rememberSeries.isSeriesKey(entry.key) ? rememberSeries.describe(entry.session) : undefined,
+              entry.key === key || entry.key === rememberKey
+            )
+          )),
       endOthers: (userId, keep) => sessions.deleteByUser(userId, key === undefined ? keep : [key, ...keep]),
-      commit: (change, response) =>
+      commit: (change, response) => {
+        const plan = core.plan(change, key, touchTo)
         // Read, not changed, and no expiry to move: nothing to do.
-        !change.dirty && (touchTo === undefined || key === undefined) ?
-          Exit.succeed(response) :
-          Effect.gen(function*() {
-            const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
-            if (!change.dirty) {
-              if (touchTo === undefined || key === undefined) return response
-              yield* sessions.touch(key, touchTo)
+        if (plan._tag === "Nothing") return Exit.succeed(response)
+        return Effect.gen(function*() {
+          const now = yield* Effect.clockWith((clock) => clock.currentTimeMillis)
+          switch (plan._tag) {
+            case "Touch": {
+              yield* sessions.touch(plan.key, plan.to)
               // The cookie's own expiry follows the server's, or the browser would end the session first.
-              return settings.persistent ? setCookie(response, readId(), touchTo, now) : response
+              return settings.persistent
+                ? setCookie(response, core.idOf(request.headers.cookie, settings.name), plan.to, now)
+                : response
             }
-            const keep = change.data !== undefined && !isEmpty(change.data)
-            if (keep && change.data!.userId === undefined) {
-              // No login: out of the store (a logout, a revoked login), into its signed cookie.
-              if (key !== undefined) yield* sessions.delete(key)
-              return HttpServerResponse.setCookieUnsafe(
-                response,
-                settings.name,
-                settings.anonymous.encode(change.data!),
-                {
-                  ...settings.options,
-                  maxAge: settings.persistent ? Duration.millis(policy.idle) : undefined
-                }
-              )
+            case "Anonymous": {
+              if (plan.ended !== undefined) yield* sessions.delete(plan.ended)
+              return HttpServerResponse.setCookieUnsafe(response, settings.name, settings.anonymous.encode(plan.data), {
+                ...settings.options,
+                maxAge: settings.persistent ? Duration.millis(policy.idle) : undefined
+              })
             }
-            if (change.rotate || key === undefined) {
-              // Session fixation: a new identity, and the old one deleted.
-              if (key !== undefined) yield* sessions.delete(key)
-              if (!keep) return expire(response, settings.name, settings.options)
-              const id = crypto.randomToken(32)
-              const created: SessionStore.StoredSession = {
-                data: encodeData(change.data!),
-                ...(change.data!.userId === undefined ? {} : { userId: change.data!.userId }),
-                version: 0,
-                createdAt: now,
-                expiresAt: expiresAt(now, now)
-              }
-              yield* sessions.set(keyOf(id), created, undefined)
-              if (created.userId !== undefined) yield* capSessions(created.userId, keyOf(id))
-              return setCookie(response, id, created.expiresAt, now)
-            }
-            if (!keep) {
-              yield* sessions.delete(key)
+            case "End": {
+              if (plan.ended !== undefined) yield* sessions.delete(plan.ended)
               return expire(response, settings.name, settings.options)
             }
-            const written = yield* update(change, now)
-            if (written === undefined) return expire(response, settings.name, settings.options)
-            return settings.persistent ? setCookie(response, readId(), written.expiresAt, now) : response
-          }).pipe(
-            // The store failed after the handler ran: say so rather than pretend the change was kept.
-            // An outage is logged by the store, once; this request's part of it is a detail.
-            Effect.catchTag("SessionStoreError", (error) =>
-              Effect.as(
-                Effect.logDebug(`effect-login: the session could not be saved: ${error.message}`),
-                HttpServerResponse.text("Service Unavailable", { status: 503 })
-              ))
-          )
-    }
-
-    function readId(): string {
-      const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
-      return typeof raw === "string" ? raw : ""
+            case "Create": {
+              // Session fixation: a new identity, and the old one deleted.
+              if (plan.ended !== undefined) yield* sessions.delete(plan.ended)
+              const { id, key: created } = core.newId()
+              const record = core.recordOf(plan.data, encodeData(plan.data), 0, now, core.expiresAt(policy, now, now))
+              yield* sessions.set(created, record, undefined)
+              if (record.userId !== undefined) yield* capSessions(record.userId, created)
+              return setCookie(response, id, record.expiresAt, now)
+            }
+            case "Update": {
+              const written = yield* update(change, now)
+              if (written === undefined) return expire(response, settings.name, settings.options)
+              return settings.persistent
+                ? setCookie(response, core.idOf(request.headers.cookie, settings.name), written.expiresAt, now)
+                : response
+            }
+          }
+        }).pipe(
+          // The store failed after the handler ran: say so rather than pretend the change was kept.
+          // An outage is logged by the store, once; this request's part of it is a detail.
+          Effect.catchTag("SessionStoreError", (error) =>
+            Effect.as(
+              Effect.logDebug(`effect-login: the session could not be saved: ${error.message}`),
+              HttpServerResponse.text("Service Unavailable", { status: 503 })
+            ))
+        )
+      }
     }
   }
 })
