@@ -1,14 +1,25 @@
 /**
  * Session protection (Flask-Login's `session_protection`) and revocation
  * stamps: whether the login a session carries still stands for this client
- * and this user. Pure decisions over hashed values.
+ * and this user. Pure decisions over hashed values, shared by both lines (no
+ * Effect): a request is anything with headers and a remote address, which
+ * both lines' `HttpServerRequest` are.
  *
  * @internal
  */
-import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as Option from "effect/Option"
 import { memoize } from "./boundedCache.js"
 import * as crypto from "./crypto.js"
+
+/**
+ * What session protection reads of a request: its headers, and its peer's
+ * address (an `Option`, as both lines' requests carry it).
+ *
+ * @internal
+ */
+export interface ClientRequest {
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly remoteAddress: { readonly _tag: "None" } | { readonly _tag: "Some"; readonly value: string }
+}
 
 /** @internal */
 export type Mode = "off" | "basic" | "strong"
@@ -62,7 +73,7 @@ const cacheSize = 10_000
 export const clientIdentifier = (
   trustedProxies: number,
   key: Buffer
-): (request: HttpServerRequest.HttpServerRequest) => string => {
+): (request: ClientRequest) => string => {
   const hash = memoize(cacheSize, 512, (client) => crypto.hmacSha256(key, client).subarray(0, 16).toString("base64url"))
   return (request) => hash(`${clientIp(request, trustedProxies)}|${request.headers["user-agent"] ?? ""}`)
 }
@@ -74,8 +85,16 @@ export const clientIdentifier = (
  */
 export const clientKey = (secret: string): Buffer => crypto.deriveKey(secret, "client-identifier/hmac-sha256")
 
-const clientIp = (request: HttpServerRequest.HttpServerRequest, trustedProxies: number): string => {
-  const ip = Option.getOrElse(request.remoteAddress, () => "")
+/**
+ * The peer's address, "" when the platform knows none.
+ *
+ * @internal
+ */
+export const peerOf = (request: ClientRequest): string =>
+  request.remoteAddress._tag === "Some" ? request.remoteAddress.value : ""
+
+const clientIp = (request: ClientRequest, trustedProxies: number): string => {
+  const ip = peerOf(request)
   if (trustedProxies === 0) return ip
   const hops = (request.headers["x-forwarded-for"] ?? "").split(",").map((hop) => hop.trim()).filter((hop) =>
     hop !== ""

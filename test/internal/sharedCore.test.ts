@@ -9,10 +9,12 @@ const sharedCore = [
   "src/internal/boundedCache.ts",
   "src/internal/cookieHeader.ts",
   "src/internal/crypto.ts",
+  "src/internal/flaskCore.ts",
   "src/internal/rememberMeCore.ts",
   "src/internal/rememberSeriesCore.ts",
   "src/internal/sessionData.ts",
   "src/internal/sessionJournal.ts",
+  "src/internal/sessionProtection.ts",
   "src/internal/signer.ts",
   "src/internal/storePersistenceCore.ts"
 ]

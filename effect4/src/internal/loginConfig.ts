@@ -4,10 +4,12 @@
  *
  * @internal
  */
-import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as Context from "effect/Context"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as PubSub from "effect/PubSub"
 import type { Binding } from "../../../src/internal/sessionData.js"
+import type * as sessionProtection from "../../../src/internal/sessionProtection.js"
+import { stampHolds } from "../../../src/internal/sessionProtection.js"
 import type * as FlaskCompat from "../FlaskCompat.js"
 import type * as LoginEvents from "../LoginEvents.js"
 import type * as UserLoader from "../UserLoader.js"
@@ -15,8 +17,6 @@ import type * as csrfGuard from "./csrfGuard.js"
 import type * as persistence from "./persistence.js"
 import type * as refusal from "./refusal.js"
 import type * as rememberMe from "./rememberMe.js"
-import type * as sessionProtection from "./sessionProtection.js"
-import { stampHolds } from "./sessionProtection.js"
 
 /** @internal */
 export interface Config {

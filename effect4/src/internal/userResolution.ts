@@ -16,6 +16,7 @@ import * as LoginEvents from "../LoginEvents.js"
 
 import * as sessionData from "../../../src/internal/sessionData.js"
 import type { SessionJournal } from "../../../src/internal/sessionJournal.js"
+import * as sessionProtection from "../../../src/internal/sessionProtection.js"
 import type { SessionStoreError } from "../LoginError.js"
 import type * as LoginError from "../LoginError.js"
 import type * as UserLoader from "../UserLoader.js"
@@ -24,7 +25,6 @@ import { andThen } from "./immediate.js"
 import { bindingOf, type Config, stampMatch, stampOf } from "./loginConfig.js"
 import type * as rememberMe from "./rememberMe.js"
 import * as rememberSeries from "./rememberSeries.js"
-import * as sessionProtection from "./sessionProtection.js"
 
 /** @internal */
 export type Outcome = Data.TaggedEnum<{
