@@ -3,8 +3,9 @@
  * built once the database answers, a wrong address fails the start-up saying
  * what to check, and the sessions and remember tokens of a user live in the
  * application's database beside its own tables, so that "log out everywhere"
- * ends every other session and remember token. (The same over HTTP, with the
- * example's LoginManager, is for the LoginManager's tests.)
+ * ends every other session and remember token. And the same over HTTP:
+ * examples/postgres.ts (users and sessions in one database, the stamp in the
+ * user table), the twin of the Effect 3 line's test/Postgres.test.ts.
  */
 import type * as LoginError from "@effect-login/effect4/LoginError"
 import * as SessionStore from "@effect-login/effect4/SessionStore"
@@ -13,7 +14,9 @@ import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Context, Effect, Exit, Fiber, Layer, Option, Redacted } from "effect"
 import { SqlClient } from "effect/sql"
+import { app, LoginLive, migrate } from "../examples/postgres.js"
 import * as rememberSeries from "../src/internal/rememberSeries.js"
+import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
 import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
 
@@ -104,6 +107,46 @@ describe("SqlStore on PostgreSQL", () => {
         assert.isTrue(yield* store.set("phone-again", session(now, "1"), undefined))
         const again = yield* rememberSeries.create(store, login, now, 60_000)
         assert.strictEqual((yield* rememberSeries.use(store, rememberSeries.parse(again.value)!, now))._tag, "Accepted")
+      }),
+    60_000
+  )
+})
+
+const sameOrigin = { "sec-fetch-site": "same-origin", "content-type": "application/x-www-form-urlencoded" }
+
+describe("examples/postgres.ts", () => {
+  if (!postgresAvailable) it("needs PostgreSQL", () => assert.fail(postgresMissing))
+
+  it.live(
+    "log in on two devices, log out everywhere on one: the other's session and remember token end",
+    () =>
+      Effect.gen(function*() {
+        const pg = yield* postgresServer
+        const database = yield* Layer.build(PgClient.layer({ url: Redacted.make(pg.url) }))
+        yield* Effect.provide(migrate, database)
+        const context = yield* Layer.build(LoginLive.pipe(Layer.provideMerge(Layer.succeedContext(database))))
+        const [laptop, phone] = yield* Effect.all([testClient(yield* app), testClient(yield* app)]).pipe(
+          Effect.provide(context)
+        )
+        const logIn = { method: "POST", headers: sameOrigin, body: "id=1" }
+
+        assert.strictEqual((yield* laptop.request("/login", logIn)).body, "logged in")
+        assert.strictEqual((yield* phone.request("/login", logIn)).body, "logged in")
+        const phoneRemember = phone.cookies.get("remember_token")!
+        assert.strictEqual((yield* phone.get("/me")).body, "Ada")
+
+        const everywhere = yield* laptop.request("/logout-everywhere", { method: "POST", headers: sameOrigin })
+        assert.strictEqual(everywhere.body, "ended 2 other sessions and remember tokens")
+        assert.strictEqual((yield* phone.get("/me")).status, 401)
+        phone.cookies.clear()
+        phone.cookies.set("remember_token", phoneRemember)
+        assert.strictEqual((yield* phone.get("/me")).status, 401, "the remember token ended too")
+
+        const sql = yield* Effect.provide(SqlClient.SqlClient, database)
+        const [ada] = yield* sql<{ readonly stamp: number }>`SELECT stamp FROM users WHERE id = '1'`
+        assert.strictEqual(ada!.stamp, 1)
+        assert.strictEqual((yield* phone.request("/login", logIn)).body, "logged in")
+        assert.strictEqual((yield* phone.get("/me")).body, "Ada")
       }),
     60_000
   )
