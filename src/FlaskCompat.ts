@@ -51,7 +51,7 @@ export interface Options {
  * @since 0.2.0
  * @category constants
  */
-export const maxClockSkewMillis: number = flask.maxClockSkewMillis
+export const maxClockSkewMillis = flask.maxClockSkewMillis
 
 /**
  * The user id of a Flask-Login remember cookie, when it was signed with

@@ -16,6 +16,7 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import type * as Identity from "./Identity.js"
 import * as internal from "./internal/loginManager.js"
+import * as loginOptionsCore from "./internal/loginOptionsCore.js"
 import * as sessionProtection from "./internal/sessionProtection.js"
 import * as sessionService from "./internal/sessionService.js"
 import type * as LoginError from "./LoginError.js"
@@ -82,7 +83,7 @@ export const LoginManager: Context.Tag<LoginManager, LoginManager> = Context.Gen
  * @since 0.1.0
  * @category constants
  */
-export const minSecretBytes = 32
+export const minSecretBytes = loginOptionsCore.minSecretBytes
 
 /**
  * Builds the login manager. Fails when a secret is missing or shorter than

@@ -14,6 +14,7 @@ import type * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
+import * as loginOptionsCore from "../../src/internal/loginOptionsCore.js"
 import * as sessionProtection from "../../src/internal/sessionProtection.js"
 import type * as Identity from "./Identity.js"
 import * as internal from "./internal/loginManager.js"
@@ -82,7 +83,7 @@ export const LoginManager: Context.Service<LoginManager, LoginManager> = Context
  * @since 0.2.0
  * @category constants
  */
-export const minSecretBytes = 32
+export const minSecretBytes = loginOptionsCore.minSecretBytes
 
 /**
  * Builds the login manager. Fails when a secret is missing or shorter than

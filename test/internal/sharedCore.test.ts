@@ -10,6 +10,7 @@ const sharedCore = [
   "src/internal/cookieHeader.ts",
   "src/internal/crypto.ts",
   "src/internal/flaskCore.ts",
+  "src/internal/loginOptionsCore.ts",
   "src/internal/rememberMeCore.ts",
   "src/internal/rememberSeriesCore.ts",
   "src/internal/sessionData.ts",
