@@ -2,14 +2,23 @@
  * What the Redis store adds to the SessionStore suite (which it passes on a
  * real Redis, test/SessionStores.test.ts), on a real Redis: the index hole of
  * 0.1.0 (a session only read outlived its user's index) closed by `touch`, and
- * revocations in batches that never block Redis.
+ * revocations in batches that never block Redis. And over HTTP: two
+ * instances of examples/redis.ts on one Redis, on real sockets (log in on A,
+ * use the session on B, log out everywhere on B, refused on A), the index
+ * hole through the login manager, and Redis going away (a 503 where the
+ * session is needed, the public route still served, recovery): the twin of
+ * the Effect 3 line's test/Redis.test.ts.
  */
+import { LoginManager, Session, UserLoader } from "@effect-login/effect4"
 import * as RedisStore from "@effect-login/effect4/RedisStore"
 import type * as SessionStore from "@effect-login/effect4/SessionStore"
 import { assert, describe, it } from "@effect/vitest"
-import { Clock, Duration, Effect, Fiber } from "effect"
+import { Clock, Duration, Effect, Fiber, Layer, Redacted } from "effect"
+import { HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 import { Redis } from "ioredis"
+import { instance as exampleInstance } from "../examples/redis.js"
+import { testClient } from "./utils/client.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 
 const stored = (now: number, userId: string, expiresAt: number): SessionStore.StoredSession => ({
@@ -122,5 +131,158 @@ describe("RedisStore on a real Redis", () => {
         )
       }),
     60_000
+  )
+})
+
+/** Serves one instance of examples/redis.ts on a free port, for the test's scope; returns its base URL. */
+const instance = (name: string, client: RedisStore.RedisClient) =>
+  Effect.gen(function*() {
+    const context = yield* Layer.build(exampleInstance(name, client, 0))
+    const server = yield* Effect.provide(HttpServer.HttpServer, context)
+    return HttpServer.formatAddress(server.address)
+  })
+
+/** A browser-like fetch: one cookie jar for both instances (as behind one load balancer). */
+const browser = () => {
+  const jar = new Map<string, string>()
+  return (url: string, init: RequestInit = {}) =>
+    Effect.promise(async () => {
+      const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ")
+      const response = await fetch(url, {
+        ...init,
+        headers: { cookie, "sec-fetch-site": "same-origin", ...init.headers },
+        redirect: "manual"
+      })
+      for (const line of response.headers.getSetCookie()) {
+        const [pair = ""] = line.split(";")
+        const [name = "", value = ""] = pair.split("=")
+        if (value === "" || /max-age=0/i.test(line)) jar.delete(name)
+        else jar.set(name, value)
+      }
+      return { status: response.status, body: await response.text() }
+    })
+}
+
+const ada = { id: "1", name: "Ada" }
+const { CurrentUser, isAuthenticated, layerMemory, login } = UserLoader.make("app/Users", {
+  id: (user: { readonly id: string; readonly name: string }) => user.id
+})
+const shortApp = Effect.map(
+  HttpRouter.toHttpEffect(HttpRouter.addAll([
+    HttpRouter.route("GET", "/login", Effect.as(Effect.orDie(login(ada)), HttpServerResponse.text("ok"))),
+    HttpRouter.route(
+      "GET",
+      "/me",
+      Effect.map(CurrentUser, (u) => HttpServerResponse.text(isAuthenticated(u) ? u.name : "anonymous"))
+    ),
+    HttpRouter.route(
+      "GET",
+      "/sessions",
+      Effect.flatMap(Session.listSessions, (sessions) => HttpServerResponse.json(sessions))
+    ),
+    HttpRouter.route(
+      "GET",
+      "/logout-everywhere",
+      Effect.map(Session.logoutEverywhere, (n) => HttpServerResponse.text(String(n)))
+    )
+  ])),
+  LoginManager.middleware
+)
+
+describe("two instances on one Redis", () => {
+  if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
+
+  it.live("log in on A, use on B, log out everywhere on B, refused on A", () =>
+    Effect.gen(function*() {
+      const redis = yield* redisServer
+      const client = yield* redis.client()
+      const a = yield* instance("A", client)
+      const b = yield* instance("B", client)
+      const laptop = browser()
+      const phone = browser()
+
+      assert.strictEqual((yield* laptop(`${a}/ready`)).body, "A: ready")
+      assert.strictEqual((yield* laptop(`${a}/login`, { method: "POST" })).body, "A: logged in")
+      assert.strictEqual((yield* laptop(`${b}/me`)).body, "B: Ada")
+      yield* phone(`${b}/login`, { method: "POST" })
+      assert.strictEqual((yield* phone(`${a}/me`)).body, "A: Ada")
+
+      assert.strictEqual((yield* phone(`${b}/logout-everywhere`, { method: "POST" })).body, "B: ended 1 other sessions")
+      assert.strictEqual((yield* laptop(`${a}/me`)).status, 401)
+      assert.strictEqual((yield* phone(`${a}/me`)).status, 401)
+    }), 30_000)
+
+  it.effect(
+    "a device that only reads keeps the user's index alive with its session: still listed and ended everywhere",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* redisServer
+        const client = yield* redis.client()
+        // A 2 s idle timeout, touched every 300 ms. Time moves on the TestClock, as the store sees it; Redis
+        // keeps its own clock, so its TTLs are read (PTTL) rather than waited for.
+        const loginLayer = LoginManager.layerStore({
+          secretKey: Redacted.make("redis-short-ttl-test-secret-0123456789"),
+          cookie: { secure: false },
+          expiry: { idleTimeout: "2 seconds", absoluteTimeout: "1 minute", touchInterval: "300 millis" }
+        }).pipe(Layer.provide(RedisStore.layer(client)), Layer.provide(layerMemory([ada])))
+        const context = yield* Layer.build(loginLayer)
+        const app = yield* shortApp
+        const [reader, admin] = yield* Effect.all([testClient(app), testClient(app)]).pipe(Effect.provide(context))
+        yield* reader.get("/login")
+        const index = "effect-login:u:1"
+        const pttl = (key: string) => Effect.promise(() => client.pttl(key))
+        // As if time had passed in Redis too: the session's key has aged by 500 ms, and the index is about to
+        // expire (what a session that is only read used to leave behind, as its own key's TTL moved on).
+        const [session] = yield* Effect.promise(() => client.smembers(index))
+        yield* Effect.promise(() => client.pexpire(`effect-login:s:${session}`, 1_500))
+        yield* Effect.promise(() => client.pexpire(index, 200))
+        yield* TestClock.adjust("500 millis")
+        assert.strictEqual((yield* reader.get("/me")).body, "Ada")
+        // The read touched the session: its key and the index now live the whole idle timeout again.
+        assert.isAbove(yield* pttl(index), 1_800)
+        assert.isAbove(yield* pttl(`effect-login:s:${session}`), 1_800)
+
+        yield* admin.get("/login")
+        const listed = JSON.parse((yield* admin.get("/sessions")).body) as ReadonlyArray<unknown>
+        assert.strictEqual(listed.length, 2)
+        assert.strictEqual((yield* admin.get("/logout-everywhere")).body, "1")
+        assert.strictEqual((yield* reader.get("/me")).body, "anonymous")
+      }),
+    30_000
+  )
+
+  it.live(
+    "Redis goes away: 503 where the session is needed, public routes serve, and recovery",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* redisServer
+        const client = yield* redis.client()
+        const a = yield* instance("A", client)
+        const user = browser()
+        yield* user(`${a}/login`, { method: "POST" })
+        assert.strictEqual((yield* user(`${a}/me`)).status, 200)
+
+        yield* redis.stop
+        const started = Date.now()
+        const down = yield* user(`${a}/me`)
+        assert.strictEqual(down.status, 503)
+        assert.strictEqual(down.body, "Service Unavailable")
+        // Bounded: no hang while Redis is away.
+        assert.isBelow(Date.now() - started, 3_000)
+        assert.strictEqual((yield* user(`${a}/`)).body, "A: public")
+        assert.strictEqual((yield* user(`${a}/ready`)).status, 503)
+
+        yield* redis.start
+        // The client reconnects; Redis kept nothing (no persistence), so the user logs in again.
+        let status = 0
+        for (let i = 0; i < 50 && status !== 401; i++) {
+          status = (yield* user(`${a}/me`)).status
+          if (status !== 401) yield* Effect.sleep("100 millis")
+        }
+        assert.strictEqual(status, 401)
+        yield* user(`${a}/login`, { method: "POST" })
+        assert.strictEqual((yield* user(`${a}/me`)).body, "A: Ada")
+      }),
+    30_000
   )
 })
