@@ -127,7 +127,7 @@ export const layerContext = (manager: LoginManager.LoginManager): Context.Contex
 export const enter = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, Exclude<R, Session.Session>> =>
   Effect.withFiber((fiber) => {
     const manager = Context.getUnsafe(fiber.context, LoginManager.LoginManager)
-    const provided = fiber.context.mapUnsafe.has(Session.Session.key)
+    const provided = Context.getOrUndefined(fiber.context, Session.Session) !== undefined
     return Effect.andThen(
       sessionsOf.get(manager)?.register ?? Effect.void,
       provided
