@@ -3,15 +3,21 @@
  * server answers (a deploy never answers 503 because its client was still
  * connecting), a wrong address fails the start-up saying what to check, an
  * outage is logged once when it begins and once when it ends, and the store
- * serves again when the server is back. On a real Redis, at the store's level
- * (the same over HTTP, behind a LoginManager, is for the LoginManager's tests).
+ * serves again when the server is back. On a real Redis, at the store's level,
+ * then over HTTP behind a LoginManager (the twin of the Effect 3 line's
+ * test/StoreStartup.test.ts): the first request after start-up is served, and
+ * during an outage a request that needs the session is a 503 while one that
+ * needs none (a public page, a visitor without a cookie) is answered normally.
  */
+import { LoginManager, UserLoader } from "@effect-login/effect4"
 import type * as LoginError from "@effect-login/effect4/LoginError"
 import * as RedisStore from "@effect-login/effect4/RedisStore"
 import * as SessionStore from "@effect-login/effect4/SessionStore"
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Context, Effect, Exit, Fiber, Layer, Logger, Option, References } from "effect"
+import { Cause, Context, Effect, Exit, Fiber, Layer, Logger, Option, Redacted, References } from "effect"
+import { HttpRouter, HttpServerResponse } from "effect/http"
 import { Redis } from "ioredis"
+import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 
@@ -161,6 +167,161 @@ describe("RedisStore.layer in production", () => {
         const again = yield* Effect.flip(degraded.get("k"))
         assert.strictEqual(again.cause, "timed out")
         yield* Effect.flip(degraded.delete("k"))
+        assert.strictEqual(logs.lines.filter((line) => line.level === "Error").length, 2, "one per store")
+      }).pipe(Effect.provide(logs.layer))
+    },
+    30_000
+  )
+})
+
+// --- Over HTTP, behind a LoginManager ---------------------------------------------
+
+interface User {
+  readonly id: string
+  readonly name: string
+}
+const ada: User = { id: "1", name: "Ada" }
+const { AuthenticatedUser, layerMemory, login, loginRequired } = UserLoader.make("app/Users", {
+  id: (user: User) => user.id
+})
+
+const app = Effect.map(
+  HttpRouter.toHttpEffect(HttpRouter.addAll([
+    HttpRouter.route("GET", "/", Effect.succeed(HttpServerResponse.text("public"))),
+    HttpRouter.route("GET", "/login", Effect.as(Effect.orDie(login(ada)), HttpServerResponse.text("logged in"))),
+    HttpRouter.route(
+      "GET",
+      "/me",
+      Effect.map(AuthenticatedUser, (user) => HttpServerResponse.text(user.name)).pipe(loginRequired)
+    ),
+    HttpRouter.route(
+      "GET",
+      "/ready",
+      SessionStore.healthCheck.pipe(
+        Effect.as(HttpServerResponse.text("ready")),
+        Effect.catchTag(
+          "SessionStoreError",
+          () => Effect.succeed(HttpServerResponse.text("store unreachable", { status: 503 }))
+        )
+      )
+    )
+  ])),
+  LoginManager.middleware
+)
+
+const loginOver = (store: Layer.Layer<SessionStore.SessionStore, LoginError.SessionStoreError>) =>
+  LoginManager.layerStore({
+    secretKey: Redacted.make("store-startup-test-secret-0123456789"),
+    cookie: { secure: false }
+  })
+    .pipe(Layer.provideMerge(store), Layer.provide(layerMemory([ada])))
+
+/** A browser of `app` on the login manager that `context` holds (each has its own cookie jar). */
+const browserOf = (context: Context.Context<LoginManager.LoginManager | SessionStore.SessionStore>) =>
+  Effect.flatMap(app, (app) => Effect.provide(testClient(app), context))
+
+describe("RedisStore.layer in production, over HTTP", () => {
+  if (!redisAvailable) it("needs redis-server", () => assert.fail(redisMissing))
+
+  it.live("is built once Redis answers: the first request after it is served", () =>
+    Effect.gen(function*() {
+      const redis = yield* redisServer
+      yield* redis.stop
+      const client = yield* redis.client({ connected: false })
+      // Redis comes up while the application starts.
+      const starting = yield* Effect.forkChild(Effect.andThen(Effect.sleep("400 millis"), redis.start))
+      const context = yield* Layer.build(loginOver(RedisStore.layer(client)))
+      yield* Fiber.join(starting)
+      const browser = yield* browserOf(context)
+      const first = yield* browser.get("/login")
+      assert.strictEqual(first.status, 200)
+      assert.strictEqual((yield* browser.get("/me")).body, "Ada")
+      assert.strictEqual((yield* browser.get("/ready")).body, "ready")
+    }), 30_000)
+
+  it.live(
+    "an outage: 503 where the session is needed, logged once when it begins and once when it ends; what needs no session is served",
+    () => {
+      const logs = captureLogs()
+      return Effect.gen(function*() {
+        const redis = yield* redisServer
+        const client = yield* redis.client()
+        const context = yield* Layer.build(loginOver(RedisStore.layer(client)))
+        const user = yield* browserOf(context)
+        const visitor = yield* browserOf(context)
+        yield* user.get("/login")
+        assert.strictEqual((yield* user.get("/me")).body, "Ada")
+
+        yield* redis.stop
+        for (let i = 0; i < 5; i++) assert.strictEqual((yield* user.get("/me")).status, 503)
+        assert.strictEqual((yield* user.get("/ready")).status, 503)
+        assert.strictEqual((yield* user.get("/")).body, "public")
+        // No session cookie: the refusal needs no store.
+        assert.strictEqual((yield* visitor.get("/me")).status, 401)
+
+        yield* redis.start
+        let status = 0
+        for (let i = 0; i < 50 && status !== 401; i++) {
+          status = (yield* user.get("/me")).status
+          if (status !== 401) yield* Effect.sleep("100 millis")
+        }
+        assert.strictEqual(status, 401, "back: Redis kept nothing, so the user is anonymous")
+
+        const errors = logs.lines.filter((line) => line.level === "Error")
+        assert.strictEqual(errors.length, 1, JSON.stringify(logs.lines))
+        assert.include(errors[0]!.message, `Redis at 127.0.0.1:${redis.port} is unreachable`)
+        assert.deepStrictEqual(
+          logs.lines.filter((line) => line.message.endsWith(`${redis.port} is back`)).map((line) => line.level),
+          ["Info"]
+        )
+      }).pipe(Effect.provide(logs.layer))
+    },
+    30_000
+  )
+
+  it.live(
+    "started degraded: built at once, public routes serve, the session routes once Redis is up",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* redisServer
+        yield* redis.stop
+        const client = yield* redis.client({ connected: false })
+        const context = yield* Layer.build(loginOver(RedisStore.layer(client, { startup: "degraded" })))
+        const browser = yield* browserOf(context)
+        assert.strictEqual((yield* browser.get("/")).body, "public")
+        assert.strictEqual((yield* browser.get("/login")).status, 503)
+        yield* redis.start
+        let status = 0
+        for (let i = 0; i < 50 && status !== 200; i++) {
+          status = (yield* browser.get("/login")).status
+          if (status !== 200) yield* Effect.sleep("100 millis")
+        }
+        assert.strictEqual(status, 200)
+        assert.strictEqual((yield* browser.get("/me")).body, "Ada")
+      }),
+    30_000
+  )
+
+  it.live(
+    "a command that never answers fails within the store's timeout, as a 503, and is logged once per store",
+    () => {
+      const logs = captureLogs()
+      return Effect.gen(function*() {
+        // A client whose commands hang forever: a Redis that accepts connections and never replies.
+        const hanging: RedisStore.RedisClient = { eval: () => new Promise(() => {}) }
+        const store = RedisStore.make(hanging, { timeout: "200 millis" })
+        const failed = yield* Effect.flip(store.get("k"))
+        assert.strictEqual(failed.cause, "timed out")
+        const context = yield* Layer.build(
+          loginOver(RedisStore.layer(hanging, { timeout: "200 millis", startup: "degraded" }))
+        )
+        const browser = yield* browserOf(context)
+        browser.cookies.set("session", "a".repeat(43))
+        const started = Date.now()
+        const response = yield* browser.get("/me")
+        assert.strictEqual(response.status, 503)
+        assert.isBelow(Date.now() - started, 2_000)
+        assert.strictEqual((yield* browser.get("/")).body, "public")
         assert.strictEqual(logs.lines.filter((line) => line.level === "Error").length, 2, "one per store")
       }).pipe(Effect.provide(logs.layer))
     },
