@@ -22,12 +22,13 @@
  *
  * @since 0.1.0
  */
-import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
-import * as Option from "effect/Option"
+import * as csrf from "./internal/csrfCore.js"
+import * as csrfGuard from "./internal/csrfGuard.js"
 
 /**
  * The CSRF settings of `LoginManager` (its `csrf` option).
@@ -82,24 +83,13 @@ export const currentExempt: FiberRef.FiberRef<boolean> = globalValue(
 export const exempt = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.locally(self, currentExempt, true)
 
-const safeMethods = new Set(["GET", "HEAD", "OPTIONS", "TRACE"])
-
 /**
  * True for methods that may change state: the ones the check applies to.
  *
  * @since 0.1.0
  * @category predicates
  */
-export const isStateChanging = (method: string): boolean => !safeMethods.has(method.toUpperCase())
-
-const originOf = (url: string): string | undefined => {
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : undefined
-  } catch {
-    return undefined
-  }
-}
+export const isStateChanging: (method: string) => boolean = csrf.isStateChanging
 
 /**
  * Checks where a request comes from: `Right` when it is this site (the
@@ -119,32 +109,6 @@ export const verifyOrigin = (
     readonly allowMissing?: boolean | undefined
   }
 ): Either.Either<void, string> => {
-  const origin = request.headers.origin
-  const trusted = origin !== undefined && options.trustedOrigins.includes(originOf(origin) ?? "")
-  const fetchSite = request.headers["sec-fetch-site"]
-  if (fetchSite !== undefined) {
-    return fetchSite === "same-origin" || fetchSite === "none" || trusted
-      ? Either.void
-      : Either.left(`Sec-Fetch-Site is ${JSON.stringify(fetchSite)}`)
-  }
-  // The request's own host, as the platform reads it (the Host header).
-  const host = Option.match(HttpServerRequest.toURL(request), { onNone: () => undefined, onSome: (url) => url.host })
-  const sameSite = (candidate: string | undefined) => {
-    if (candidate === undefined) return false
-    if (options.trustedOrigins.includes(candidate)) return true
-    const url = new URL(candidate)
-    return host !== undefined && url.host === host && (!options.secure || url.protocol === "https:")
-  }
-  if (origin !== undefined) {
-    return sameSite(origin === "null" ? undefined : originOf(origin))
-      ? Either.void
-      : Either.left(`the Origin ${JSON.stringify(origin)} is not this site`)
-  }
-  const referer = request.headers.referer
-  if (referer !== undefined) {
-    return sameSite(originOf(referer)) ? Either.void : Either.left("the Referer is not this site")
-  }
-  return options.allowMissing === true
-    ? Either.void
-    : Either.left("the request has no Origin, Sec-Fetch-Site or Referer")
+  const reason = csrf.originRefusal(request, options, csrfGuard.hostOf)
+  return reason === undefined ? Either.void : Either.left(reason)
 }

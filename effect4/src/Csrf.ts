@@ -24,9 +24,10 @@
  */
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as HttpServerRequest from "effect/http/HttpServerRequest"
-import * as Option from "effect/Option"
+import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Result from "effect/Result"
+import * as csrf from "../../src/internal/csrfCore.js"
+import * as csrfGuard from "./internal/csrfGuard.js"
 
 /**
  * The CSRF settings of `LoginManager` (its `csrf` option).
@@ -83,24 +84,13 @@ export const currentExempt: Context.Reference<boolean> = Context.Reference(
 export const exempt = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.provideService(self, currentExempt, true)
 
-const safeMethods = new Set(["GET", "HEAD", "OPTIONS", "TRACE"])
-
 /**
  * True for methods that may change state: the ones the check applies to.
  *
  * @since 0.2.0
  * @category predicates
  */
-export const isStateChanging = (method: string): boolean => !safeMethods.has(method.toUpperCase())
-
-const originOf = (url: string): string | undefined => {
-  try {
-    const parsed = new URL(url)
-    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.origin : undefined
-  } catch {
-    return undefined
-  }
-}
+export const isStateChanging: (method: string) => boolean = csrf.isStateChanging
 
 /**
  * Checks where a request comes from: `Success` when it is this site (the
@@ -120,32 +110,6 @@ export const verifyOrigin = (
     readonly allowMissing?: boolean | undefined
   }
 ): Result.Result<void, string> => {
-  const origin = request.headers.origin
-  const trusted = origin !== undefined && options.trustedOrigins.includes(originOf(origin) ?? "")
-  const fetchSite = request.headers["sec-fetch-site"]
-  if (fetchSite !== undefined) {
-    return fetchSite === "same-origin" || fetchSite === "none" || trusted
-      ? Result.void
-      : Result.fail(`Sec-Fetch-Site is ${JSON.stringify(fetchSite)}`)
-  }
-  // The request's own host, as the platform reads it (the Host header).
-  const host = Option.match(HttpServerRequest.toURL(request), { onNone: () => undefined, onSome: (url) => url.host })
-  const sameSite = (candidate: string | undefined) => {
-    if (candidate === undefined) return false
-    if (options.trustedOrigins.includes(candidate)) return true
-    const url = new URL(candidate)
-    return host !== undefined && url.host === host && (!options.secure || url.protocol === "https:")
-  }
-  if (origin !== undefined) {
-    return sameSite(origin === "null" ? undefined : originOf(origin))
-      ? Result.void
-      : Result.fail(`the Origin ${JSON.stringify(origin)} is not this site`)
-  }
-  const referer = request.headers.referer
-  if (referer !== undefined) {
-    return sameSite(originOf(referer)) ? Result.void : Result.fail("the Referer is not this site")
-  }
-  return options.allowMissing === true
-    ? Result.void
-    : Result.fail("the request has no Origin, Sec-Fetch-Site or Referer")
+  const reason = csrf.originRefusal(request, options, csrfGuard.hostOf)
+  return reason === undefined ? Result.void : Result.fail(reason)
 }

@@ -2,25 +2,25 @@
  * Cross-site request forgery: a state-changing request that carries this
  * library's cookies must come from this site. Checked before the session is
  * first used; a request without our cookies has no session to abuse, but a
- * login it makes is checked too (login CSRF).
+ * login it makes is checked too (login CSRF). The decisions are csrfCore.ts's,
+ * shared by both lines; this module gives them the request's host.
  *
  * @internal
  */
-import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
-import * as Either from "effect/Either"
-import * as Csrf from "../Csrf.js"
-import * as cookieHeader from "./cookieHeader.js"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as Option from "effect/Option"
+import * as csrf from "./csrfCore.js"
 
 /** @internal */
-export interface Settings {
-  readonly trustedOrigins: ReadonlyArray<string>
-  /** The session cookie is `Secure`: only an https origin is this site. */
-  readonly secure: boolean
-  /** The cookies whose presence makes the check due: the session and the remember cookie. */
-  readonly cookieNames: ReadonlyArray<string>
-  /** Requests with our cookies and none of the headers pass (non-browser clients). */
-  readonly allowMissing: boolean
-}
+export type Settings = csrf.Settings
+
+/**
+ * The request's own host, as the platform reads it (the Host header).
+ *
+ * @internal
+ */
+export const hostOf = (request: HttpServerRequest.HttpServerRequest): string | undefined =>
+  Option.match(HttpServerRequest.toURL(request), { onNone: () => undefined, onSome: (url) => url.host })
 
 /**
  * The reason to refuse `request`, or `undefined` to let it through.
@@ -33,23 +33,11 @@ export const check = (
   request: HttpServerRequest.HttpServerRequest,
   settings: Settings | undefined,
   isExempt: () => boolean
-): string | undefined => {
-  if (settings === undefined || !Csrf.isStateChanging(request.method)) return undefined
-  if (!carriesOurCookies(request, settings)) return undefined
-  if (isExempt()) return undefined
-  const verdict = Csrf.verifyOrigin(request, { ...settings, allowMissing: settings.allowMissing })
-  return Either.isLeft(verdict) ? verdict.left : undefined
-}
-
-const carriesOurCookies = (request: HttpServerRequest.HttpServerRequest, settings: Settings): boolean => {
-  const header = request.headers.cookie
-  return settings.cookieNames.some((name) => cookieHeader.readCookie(header, name) !== undefined)
-}
+): string | undefined => csrf.check(request, settings, isExempt, hostOf)
 
 /**
  * The reason to refuse a login made by `request`, whatever cookies it
- * carries (login CSRF). A request with our cookies was checked when its
- * session was read; one without, from no browser (none of the headers), passes.
+ * carries (login CSRF).
  *
  * @internal
  */
@@ -57,9 +45,4 @@ export const checkLogin = (
   request: HttpServerRequest.HttpServerRequest,
   settings: Settings | undefined,
   isExempt: () => boolean
-): string | undefined => {
-  if (settings === undefined || !Csrf.isStateChanging(request.method)) return undefined
-  if (carriesOurCookies(request, settings) || isExempt()) return undefined
-  const verdict = Csrf.verifyOrigin(request, { ...settings, allowMissing: true })
-  return Either.isLeft(verdict) ? verdict.left : undefined
-}
+): string | undefined => csrf.checkLogin(request, settings, isExempt, hostOf)
