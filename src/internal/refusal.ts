@@ -3,7 +3,7 @@
  * (unauthorized), a stale login on a fresh-only route (needs refresh), or a
  * cross-site request (CSRF). The router integration answers with these
  * responses; the HttpApi integration with its schema errors, under the same
- * messages and events.
+ * messages and events. The decisions are refusalCore.ts's, shared by both lines.
  *
  * @internal
  */
@@ -12,14 +12,11 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as SafeRedirect from "../SafeRedirect.js"
-import * as sessionData from "./sessionData.js"
+import * as core from "./refusalCore.js"
+import type * as sessionData from "./sessionData.js"
 
 /** @internal */
-export interface Flash {
-  readonly message: string
-  readonly category: string
-}
+export type Flash = core.Flash
 
 /**
  * How the application wants refusals answered (Flask-Login's views, messages and handlers).
@@ -41,16 +38,10 @@ export interface Settings {
 export type Handler = Effect.Effect<HttpServerResponse.HttpServerResponse, never, HttpServerRequest.HttpServerRequest>
 
 /** @internal */
-export const messages = {
-  Unauthorized: "Login required",
-  NeedsRefresh: "A fresh login is required"
-} as const
+export const messages = core.messages
 
 /** @internal */
-export type Kind = keyof typeof messages
-
-const wantsJson = (request: HttpServerRequest.HttpServerRequest) =>
-  (request.headers.accept ?? "").includes("application/json")
+export type Kind = core.Kind
 
 /**
  * 401, with a JSON body for clients that accept JSON.
@@ -61,8 +52,8 @@ export const unauthorized = (
   request: HttpServerRequest.HttpServerRequest,
   kind: Kind
 ): HttpServerResponse.HttpServerResponse =>
-  wantsJson(request)
-    ? HttpServerResponse.unsafeJson({ error: kind, message: messages[kind] }, { status: 401 })
+  core.wantsJson(request)
+    ? HttpServerResponse.unsafeJson(core.unauthorizedBody(kind), { status: 401 })
     : HttpServerResponse.text("Unauthorized", { status: 401 })
 
 /** @internal */
@@ -70,13 +61,11 @@ export const csrfRejected = (
   request: HttpServerRequest.HttpServerRequest,
   reason: string
 ): HttpServerResponse.HttpServerResponse => {
-  const message = `Cross-site request refused: ${reason}`
-  return wantsJson(request)
+  const message = core.csrfMessage(reason)
+  return core.wantsJson(request)
     ? HttpServerResponse.unsafeJson({ error: "CsrfRejected", message }, { status: 403 })
     : HttpServerResponse.text(message, { status: 403 })
 }
-
-const absoluteUrl = /^https?:\/\//i
 
 /**
  * Where the login (or refresh) view sends the user back: the path and query,
@@ -84,12 +73,8 @@ const absoluteUrl = /^https?:\/\//i
  *
  * @internal
  */
-export const next = (request: HttpServerRequest.HttpServerRequest, view: string): string => {
-  const url = HttpServerRequest.toURL(request)
-  if (Option.isNone(url)) return "/"
-  const path = `${url.value.pathname}${url.value.search}`
-  return absoluteUrl.test(view) && new URL(view).origin !== url.value.origin ? url.value.href : path
-}
+export const next = (request: HttpServerRequest.HttpServerRequest, view: string): string =>
+  core.next(Option.getOrUndefined(HttpServerRequest.toURL(request)), view)
 
 /**
  * The answer to a refused request: the application's handler; else a 302 to
@@ -109,18 +94,15 @@ export const respond = (
   const handler = kind === "Unauthorized" ? settings.onUnauthorized : settings.onNeedsRefresh
   if (handler !== undefined) return Effect.provideService(handler, HttpServerRequest.HttpServerRequest, request)
   if (view === undefined) return Exit.succeed(unauthorized(request, kind))
-  const flash = kind === "Unauthorized" ? settings.loginMessage : settings.needsRefreshMessage
-  const message = flash === undefined ? undefined : settings.localize(flash.message, request)
-  const back = next(request, view)
-  const response = HttpServerResponse.redirect(
-    settings.useSessionForNext ? view : SafeRedirect.loginUrl(view, back),
-    { status: 302 }
+  const { keep: kept, location } = core.redirect(
+    settings,
+    kind,
+    view,
+    next(request, view),
+    (message) => settings.localize(message, request)
   )
-  if (message === undefined && !settings.useSessionForNext) return Exit.succeed(response)
-  const kept = sessionData.withFlash(
-    message === undefined ? undefined : [flash!.category, message],
-    settings.useSessionForNext ? back : undefined
-  )
+  const response = HttpServerResponse.redirect(location, { status: 302 })
+  if (kept === undefined) return Exit.succeed(response)
   return keep(kept).pipe(
     Effect.catchAll((error) => Effect.logWarning("effect-login: could not keep the flash or next", error)),
     Effect.as(response)
