@@ -83,7 +83,8 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     return this.handleOf ??= this.config.persistence.open(this.request)
   }
 
-  readonly publish = (event: LoginEvents.LoginEvent): void => LoginEvents.unsafePublish(this.config.events, event, this.config.eventsContext)
+  readonly publish = (event: LoginEvents.LoginEvent): void =>
+    LoginEvents.unsafePublish(this.config.events, event, this.config.eventsContext)
 
   // --- Reading the session -------------------------------------------------------------
 
