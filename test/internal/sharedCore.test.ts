@@ -12,6 +12,7 @@ const sharedCore = [
   "src/internal/csrfCore.ts",
   "src/internal/flaskCore.ts",
   "src/internal/loginOptionsCore.ts",
+  "src/internal/memoryStoreCore.ts",
   "src/internal/refusalCore.ts",
   "src/internal/rememberMeCore.ts",
   "src/internal/rememberSeriesCore.ts",
