@@ -13,9 +13,8 @@ import type * as csrfGuard from "./csrfGuard.js"
 import type * as persistence from "./persistence.js"
 import type * as refusal from "./refusal.js"
 import type * as rememberMe from "./rememberMe.js"
-import type { Binding } from "./sessionData.js"
 import type * as sessionProtection from "./sessionProtection.js"
-import { stampHolds } from "./sessionProtection.js"
+import * as core from "./userResolutionCore.js"
 
 /** @internal */
 export interface Config {
@@ -45,41 +44,5 @@ export interface Config {
   readonly secureCookies: { readonly enabled: boolean; warned: boolean }
 }
 
-/**
- * The hash of the user's security stamp, when the application keeps stamps.
- *
- * @internal
- */
-export const stampOf = (config: Config, user: unknown): string | undefined => {
-  const stamp = config.loader.securityStamp?.(user)
-  return stamp === undefined ? undefined : config.stampHashes(stamp)[0]
-}
-
-/**
- * Whether the user's stamp is the one a login recorded (`stored`): `"current"`
- * (or the application keeps no stamps), `"previous"` (hashed under a previous
- * secret: still valid, to be recorded again under the current one), or `"changed"`.
- *
- * @internal
- */
-export const stampMatch = (
-  config: Config,
-  user: unknown,
-  stored: string | undefined
-): "current" | "previous" | "changed" => {
-  const stamp = config.loader.securityStamp?.(user)
-  if (stamp === undefined) return "current"
-  const hashes = config.stampHashes(stamp)
-  const index = hashes.findIndex((hash) => stampHolds(hash, stored))
-  return index === 0 ? "current" : index > 0 ? "previous" : "changed"
-}
-
-/**
- * What ties a login of `user` to this client and to the user's stamp.
- *
- * @internal
- */
-export const bindingOf = (config: Config, request: HttpServerRequest.HttpServerRequest, user: unknown): Binding => ({
-  client: config.client?.(request),
-  stamp: stampOf(config, user)
-})
+/** @internal */
+export const { bindingOf, stampMatch, stampOf } = core

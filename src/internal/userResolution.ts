@@ -4,6 +4,7 @@
  * source answers `Found` (this is the user), `Ended` (the login ended here,
  * look no further) or `Continue` (ask the next source). Unlike Flask-Login,
  * an invalid remember cookie does not stop the request loaders from being tried.
+ * The decisions over plain data are userResolutionCore.ts's, shared by both lines.
  *
  * @internal
  */
@@ -24,7 +25,7 @@ import type * as rememberMe from "./rememberMe.js"
 import * as rememberSeries from "./rememberSeries.js"
 import * as sessionData from "./sessionData.js"
 import type { SessionJournal } from "./sessionJournal.js"
-import * as sessionProtection from "./sessionProtection.js"
+import * as core from "./userResolutionCore.js"
 
 /** @internal */
 export type Outcome = Data.TaggedEnum<{
@@ -96,19 +97,15 @@ const fromSession = (r: Resolver, journal: SessionJournal): Effect.Effect<Outcom
   if (data === undefined || userId === undefined) return next
   const { config } = r
   if (r.migrated !== undefined) return fromFlaskSession(r, journal, userId, r.migrated.flaskClient)
-  if (data.loginAt !== undefined && journal.at - data.loginAt >= config.loginLifetimeMillis) {
-    // The login's absolute lifetime is over, however busy it was: log in again (or be restored by the remember cookie).
-    journal.apply(sessionData.loginEnded(userId))
-    return next
-  }
   const client = config.client?.(r.request)
-  let verdict = sessionProtection.decide(config.protection, data.client, client)
-  // Bound under a previous secret: the same client, bound again under the current one.
-  if ((verdict === "Stale" || verdict === "End") && config.previousClients?.(r.request).includes(data.client!)) {
-    verdict = "Bind"
-  }
+  const verdict = core.sessionVerdict(config, r.request, data, journal.at, client)
   switch (verdict) {
+    case "Expired":
+      // The login's absolute lifetime is over, however busy it was: log in again (or be restored by the remember cookie).
+      journal.apply(sessionData.loginEnded(userId))
+      return next
     case "Bind":
+      // Or bound under a previous secret: the same client, bound again under the current one.
       journal.apply(sessionData.bound({ client }))
       break
     case "Stale":
@@ -215,7 +212,7 @@ const restore = (
 ): Effect.Effect<Outcome, Failure> => {
   const { config } = r
   const incoming = r.remember.incoming(now)
-  const tokenStamp = incoming._tag === "Valid" ? incoming.token.stamp : seriesStamp
+  const tokenStamp = core.rememberedStamp(incoming, seriesStamp)
   return andThen(config.loader.load(userId), (user) => {
     const match = Option.isSome(user) ? stampMatch(config, user.value, tokenStamp) : "changed"
     const revoked = incoming._tag === "Legacy"
@@ -232,14 +229,18 @@ const restore = (
     if (Exit.isFailure(r.write(journal, sessionData.restored(userId, binding), true))) {
       journal.apply(sessionData.restoredAlone(userId, binding), { rotate: true })
     }
-    if (incoming._tag === "Legacy") {
-      // Replace the Flask cookie with a token of ours, which can expire and be revoked.
-      r.remember.issue(userId, stamp, now, config.remember.durationMillis)
-    } else if (incoming._tag === "Valid" && (incoming.stale || match === "previous")) {
-      // Signed, or its stamp hashed, under a previous secret: the same token under the current one.
-      r.remember.resign(incoming.token, stamp, now)
-    } else {
-      r.remember.refresh(userId, now)
+    const restored = core.afterRestore(incoming, match)
+    switch (restored._tag) {
+      case "Issue":
+        // Replace the Flask cookie with a token of ours, which can expire and be revoked.
+        r.remember.issue(userId, stamp, now, config.remember.durationMillis)
+        break
+      case "Resign":
+        // Signed, or its stamp hashed, under a previous secret: the same token under the current one.
+        r.remember.resign(restored.token, stamp, now)
+        break
+      case "Refresh":
+        r.remember.refresh(userId, now)
     }
     r.publish(LoginEvents.LoginEvent.LoadedFromCookie({ userId }))
     return found(user.value, "remember")

@@ -20,7 +20,8 @@ const sharedCore = [
   "src/internal/sessionJournal.ts",
   "src/internal/sessionProtection.ts",
   "src/internal/signer.ts",
-  "src/internal/storePersistenceCore.ts"
+  "src/internal/storePersistenceCore.ts",
+  "src/internal/userResolutionCore.ts"
 ]
 
 const root = path.resolve(import.meta.dirname, "../..")

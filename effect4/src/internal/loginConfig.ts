@@ -7,9 +7,8 @@
 import type * as Context from "effect/Context"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as PubSub from "effect/PubSub"
-import type { Binding } from "../../../src/internal/sessionData.js"
 import type * as sessionProtection from "../../../src/internal/sessionProtection.js"
-import { stampHolds } from "../../../src/internal/sessionProtection.js"
+import * as core from "../../../src/internal/userResolutionCore.js"
 import type * as FlaskCompat from "../FlaskCompat.js"
 import type * as LoginEvents from "../LoginEvents.js"
 import type * as UserLoader from "../UserLoader.js"
@@ -48,41 +47,5 @@ export interface Config {
   readonly secureCookies: { readonly enabled: boolean; warned: boolean }
 }
 
-/**
- * The hash of the user's security stamp, when the application keeps stamps.
- *
- * @internal
- */
-export const stampOf = (config: Config, user: unknown): string | undefined => {
-  const stamp = config.loader.securityStamp?.(user)
-  return stamp === undefined ? undefined : config.stampHashes(stamp)[0]
-}
-
-/**
- * Whether the user's stamp is the one a login recorded (`stored`): `"current"`
- * (or the application keeps no stamps), `"previous"` (hashed under a previous
- * secret: still valid, to be recorded again under the current one), or `"changed"`.
- *
- * @internal
- */
-export const stampMatch = (
-  config: Config,
-  user: unknown,
-  stored: string | undefined
-): "current" | "previous" | "changed" => {
-  const stamp = config.loader.securityStamp?.(user)
-  if (stamp === undefined) return "current"
-  const hashes = config.stampHashes(stamp)
-  const index = hashes.findIndex((hash) => stampHolds(hash, stored))
-  return index === 0 ? "current" : index > 0 ? "previous" : "changed"
-}
-
-/**
- * What ties a login of `user` to this client and to the user's stamp.
- *
- * @internal
- */
-export const bindingOf = (config: Config, request: HttpServerRequest.HttpServerRequest, user: unknown): Binding => ({
-  client: config.client?.(request),
-  stamp: stampOf(config, user)
-})
+/** @internal */
+export const { bindingOf, stampMatch, stampOf } = core
