@@ -1,5 +1,6 @@
 /**
- * Stateless sessions: the whole session in a signed or encrypted cookie.
+ * Stateless sessions: the whole session in a signed or encrypted cookie. The
+ * decisions are cookiePersistenceCore.ts's, shared by both lines.
  *
  * @internal
  */
@@ -9,46 +10,25 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as LoginError from "../LoginError.js"
 import * as SessionCookie from "../SessionCookie.js"
-import { BoundedCache } from "./boundedCache.js"
-import * as cookieHeader from "./cookieHeader.js"
-import { type CookieSettings, expire, type Loaded, type Persistence } from "./persistence.js"
+import * as core from "./cookiePersistenceCore.js"
+import { type CookieSettings, expire, type Persistence } from "./persistence.js"
 import { isEmpty, type SessionData } from "./sessionData.js"
-
-// Cookies verified recently, by their exact value: a repeat costs a lookup, not an HMAC. Only
-// verified cookies enter, the expiry is checked again on every hit, and large values are not kept.
-const verifiedCacheSize = 4096
-const verifiedCacheMaxValue = 1024
 
 /** @internal */
 export const cookie = (
   settings: CookieSettings & { readonly maxAgeMillis: number },
   codec: SessionCookie.Codec
 ): Persistence => {
-  const verified = new BoundedCache<SessionCookie.Decoded>(verifiedCacheSize)
-  const decode = (raw: string, now: number): SessionCookie.Decoded | undefined => {
-    const cached = verified.get(raw)
-    if (cached !== undefined) return now - cached.session.issuedAt < settings.maxAgeMillis ? cached : undefined
+  const decode = core.cachedDecode(settings.maxAgeMillis, (raw, now) => {
     const decoded = codec.decode(raw, now)
-    if (Either.isLeft(decoded)) return undefined
-    if (raw.length <= verifiedCacheMaxValue) verified.set(raw, decoded.right)
-    return decoded.right
-  }
+    return Either.isLeft(decoded) ? undefined : decoded.right
+  })
   return {
     issue: (data) => Effect.succeed(codec.encode(data)),
     open: (request) => {
       // The value of the last session that passed the size check, so that it is encoded once.
       let checked: { readonly data: SessionData; readonly value: string } | undefined
-      const loadSync = (now: number): Loaded => {
-        const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
-        if (raw === undefined) return { data: undefined, raw, presented: false, rejected: false, stale: false }
-        if (raw === cookieHeader.duplicate) {
-          return { data: undefined, raw: undefined, presented: true, rejected: true, stale: false }
-        }
-        const decoded = decode(raw, now)
-        return decoded !== undefined
-          ? { data: decoded.session, raw, presented: true, rejected: false, stale: decoded.stale }
-          : { data: undefined, raw, presented: true, rejected: true, stale: false }
-      }
+      const loadSync = (now: number) => core.load(request.headers.cookie, settings.name, decode, now)
       return {
         loadSync,
         load: (now) => Effect.sync(() => loadSync(now)),
@@ -63,22 +43,14 @@ export const cookie = (
           return undefined
         },
         commit: (change, response) => {
-          if (change.dirty && change.data !== undefined && !isEmpty(change.data)) {
-            const value = checked?.data === change.data ? checked.value : codec.encode(change.data)
-            // The name and options were validated when the Layer was built; the value is base64url.
-            return Exit.succeed(HttpServerResponse.unsafeSetCookie(response, settings.name, value, settings.options))
-          }
-          return Exit.succeed(change.dirty ? expire(response, settings.name, settings.options) : response)
+          const data = core.toWrite(change)
+          if (data === undefined) return Exit.succeed(response)
+          if (data === "Clear") return Exit.succeed(expire(response, settings.name, settings.options))
+          const value = checked?.data === data ? checked.value : codec.encode(data)
+          // The name and options were validated when the Layer was built; the value is base64url.
+          return Exit.succeed(HttpServerResponse.unsafeSetCookie(response, settings.name, value, settings.options))
         },
-        sessionsOf: (_, current) =>
-          Exit.succeed([{
-            kind: "session",
-            current: true,
-            createdAt: current.issuedAt,
-            expiresAt: undefined,
-            lastUsedAt: undefined,
-            userAgent: undefined
-          }]),
+        sessionsOf: (_, current) => Exit.succeed(core.sessionsOf(current)),
         endOthers: () => Exit.succeed(0)
       }
     }

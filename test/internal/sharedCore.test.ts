@@ -9,6 +9,7 @@ const sharedCore = [
   "src/internal/boundedCache.ts",
   "src/internal/cookieHeader.ts",
   "src/internal/crypto.ts",
+  "src/internal/cookiePersistenceCore.ts",
   "src/internal/csrfCore.ts",
   "src/internal/flaskCore.ts",
   "src/internal/loginOptionsCore.ts",

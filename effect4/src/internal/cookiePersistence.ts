@@ -1,5 +1,6 @@
 /**
- * Stateless sessions: the whole session in a signed or encrypted cookie.
+ * Stateless sessions: the whole session in a signed or encrypted cookie. The
+ * decisions are cookiePersistenceCore.ts's, shared by both lines.
  *
  * @internal
  */
@@ -7,48 +8,27 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Result from "effect/Result"
-import { BoundedCache } from "../../../src/internal/boundedCache.js"
-import * as cookieHeader from "../../../src/internal/cookieHeader.js"
+import * as core from "../../../src/internal/cookiePersistenceCore.js"
 import { isEmpty, type SessionData } from "../../../src/internal/sessionData.js"
 import * as LoginError from "../LoginError.js"
 import * as SessionCookie from "../SessionCookie.js"
-import { type CookieSettings, expire, type Loaded, type Persistence } from "./persistence.js"
-
-// Cookies verified recently, by their exact value: a repeat costs a lookup, not an HMAC. Only
-// verified cookies enter, the expiry is checked again on every hit, and large values are not kept.
-const verifiedCacheSize = 4096
-const verifiedCacheMaxValue = 1024
+import { type CookieSettings, expire, type Persistence } from "./persistence.js"
 
 /** @internal */
 export const cookie = (
   settings: CookieSettings & { readonly maxAgeMillis: number },
   codec: SessionCookie.Codec
 ): Persistence => {
-  const verified = new BoundedCache<SessionCookie.Decoded>(verifiedCacheSize)
-  const decode = (raw: string, now: number): SessionCookie.Decoded | undefined => {
-    const cached = verified.get(raw)
-    if (cached !== undefined) return now - cached.session.issuedAt < settings.maxAgeMillis ? cached : undefined
+  const decode = core.cachedDecode(settings.maxAgeMillis, (raw, now) => {
     const decoded = codec.decode(raw, now)
-    if (Result.isFailure(decoded)) return undefined
-    if (raw.length <= verifiedCacheMaxValue) verified.set(raw, decoded.success)
-    return decoded.success
-  }
+    return Result.isFailure(decoded) ? undefined : decoded.success
+  })
   return {
     issue: (data) => Effect.succeed(codec.encode(data)),
     open: (request) => {
       // The value of the last session that passed the size check, so that it is encoded once.
       let checked: { readonly data: SessionData; readonly value: string } | undefined
-      const loadSync = (now: number): Loaded => {
-        const raw = cookieHeader.readCookie(request.headers.cookie, settings.name)
-        if (raw === undefined) return { data: undefined, raw, presented: false, rejected: false, stale: false }
-        if (raw === cookieHeader.duplicate) {
-          return { data: undefined, raw: undefined, presented: true, rejected: true, stale: false }
-        }
-        const decoded = decode(raw, now)
-        return decoded !== undefined
-          ? { data: decoded.session, raw, presented: true, rejected: false, stale: decoded.stale }
-          : { data: undefined, raw, presented: true, rejected: true, stale: false }
-      }
+      const loadSync = (now: number) => core.load(request.headers.cookie, settings.name, decode, now)
       return {
         loadSync,
         load: (now) => Effect.sync(() => loadSync(now)),
@@ -63,22 +43,14 @@ export const cookie = (
           return undefined
         },
         commit: (change, response) => {
-          if (change.dirty && change.data !== undefined && !isEmpty(change.data)) {
-            const value = checked?.data === change.data ? checked.value : codec.encode(change.data)
-            // The name and options were validated when the Layer was built; the value is base64url.
-            return Exit.succeed(HttpServerResponse.setCookieUnsafe(response, settings.name, value, settings.options))
-          }
-          return Exit.succeed(change.dirty ? expire(response, settings.name, settings.options) : response)
+          const data = core.toWrite(change)
+          if (data === undefined) return Exit.succeed(response)
+          if (data === "Clear") return Exit.succeed(expire(response, settings.name, settings.options))
+          const value = checked?.data === data ? checked.value : codec.encode(data)
+          // The name and options were validated when the Layer was built; the value is base64url.
+          return Exit.succeed(HttpServerResponse.setCookieUnsafe(response, settings.name, value, settings.options))
         },
-        sessionsOf: (_, current) =>
-          Exit.succeed([{
-            kind: "session",
-            current: true,
-            createdAt: current.issuedAt,
-            expiresAt: undefined,
-            lastUsedAt: undefined,
-            userAgent: undefined
-          }]),
+        sessionsOf: (_, current) => Exit.succeed(core.sessionsOf(current)),
         endOthers: () => Exit.succeed(0)
       }
     }
