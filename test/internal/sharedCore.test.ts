@@ -14,6 +14,7 @@ const sharedCore = [
   "src/internal/flaskCore.ts",
   "src/internal/loginOptionsCore.ts",
   "src/internal/memoryStoreCore.ts",
+  "src/internal/redisCore.ts",
   "src/internal/refusalCore.ts",
   "src/internal/rememberMeCore.ts",
   "src/internal/rememberSeriesCore.ts",
