@@ -32,6 +32,7 @@ import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as SqlClient from "effect/sql/SqlClient"
 import type { SqlError } from "effect/sql/SqlError"
+import * as sqlStore from "../../src/internal/sqlCore.js"
 import * as storeHealth from "./internal/storeHealth.js"
 import * as LoginError from "./LoginError.js"
 import * as SessionStore from "./SessionStore.js"
@@ -53,36 +54,14 @@ export interface Options extends SessionStore.StartupOptions {
   readonly cleanupBatch?: number | undefined
 }
 
-const defaultTable = "effect_login_sessions"
-
-const checkedTable = (table: string | undefined): string => {
-  const name = table ?? defaultTable
-  // The table name goes into DDL as text: only a plain identifier.
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) throw new Error(`SqlStore: invalid table name ${name}`)
-  return name
-}
-
 /**
  * The statements that create the table and its indexes (idempotent).
  *
  * @since 0.2.0
  * @category migrations
  */
-export const migration = (options: { readonly table?: string | undefined } = {}): ReadonlyArray<string> => {
-  const table = checkedTable(options.table)
-  return [
-    `CREATE TABLE IF NOT EXISTS ${table} (
-  id VARCHAR(64) PRIMARY KEY,
-  user_id TEXT,
-  data TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  created_at BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL
-)`,
-    `CREATE INDEX IF NOT EXISTS ${table}_user_id ON ${table} (user_id)`,
-    `CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at)`
-  ]
-}
+export const migration = (options: { readonly table?: string | undefined } = {}): ReadonlyArray<string> =>
+  sqlStore.migration(options.table)
 
 /**
  * Creates the table and its indexes when they do not exist.
@@ -110,24 +89,6 @@ export const migrations = (
   "1_effect_login_sessions": migrate(options)
 })
 
-interface Row {
-  readonly id: string
-  readonly user_id: string | null
-  readonly data: string
-  readonly version: number | string
-  readonly created_at: number | string
-  readonly expires_at: number | string
-}
-
-// BIGINT comes back as a string from some drivers (postgres.js): every number is read with Number.
-const toStored = (row: Row): SessionStore.StoredSession => ({
-  data: row.data,
-  ...(row.user_id === null ? {} : { userId: row.user_id }),
-  version: Number(row.version),
-  createdAt: Number(row.created_at),
-  expiresAt: Number(row.expires_at)
-})
-
 /**
  * The SQL store over the environment's `SqlClient`.
  *
@@ -136,7 +97,7 @@ const toStored = (row: Row): SessionStore.StoredSession => ({
  */
 export const make = (options: Options = {}): Effect.Effect<SessionStore.SessionStore, never, SqlClient.SqlClient> =>
   Effect.map(SqlClient.SqlClient, (sql) => {
-    const table = sql(checkedTable(options.table))
+    const table = sql(sqlStore.checkedTable(options.table))
     const timeout = options.timeout ?? "2 seconds"
     const logged = storeHealth.outageLog("the SQL session store")
     const run = <A>(operation: string, query: (now: number) => Effect.Effect<A, SqlError>) =>
@@ -152,8 +113,11 @@ export const make = (options: Options = {}): Effect.Effect<SessionStore.SessionS
     const columns = sql`id, user_id, data, version, created_at, expires_at`
     return {
       get: (key) =>
-        run("get", (now) => sql<Row>`SELECT ${columns} FROM ${table} WHERE id = ${key} AND expires_at > ${now}`).pipe(
-          Effect.map((rows) => Option.map(Option.fromUndefinedOr(rows[0]), toStored))
+        run(
+          "get",
+          (now) => sql<sqlStore.Row>`SELECT ${columns} FROM ${table} WHERE id = ${key} AND expires_at > ${now}`
+        ).pipe(
+          Effect.map((rows) => Option.map(Option.fromUndefinedOr(rows[0]), sqlStore.toStored))
         ),
       set: (key, session, expectedVersion) =>
         run("set", (now) => {
@@ -180,8 +144,8 @@ export const make = (options: Options = {}): Effect.Effect<SessionStore.SessionS
       listByUser: (userId) =>
         run(
           "listByUser",
-          (now) => sql<Row>`SELECT ${columns} FROM ${table} WHERE user_id = ${userId} AND expires_at > ${now}`
-        ).pipe(Effect.map((rows) => rows.map((row) => ({ key: row.id, session: toStored(row) })))),
+          (now) => sql<sqlStore.Row>`SELECT ${columns} FROM ${table} WHERE user_id = ${userId} AND expires_at > ${now}`
+        ).pipe(Effect.map((rows) => rows.map((row) => ({ key: row.id, session: sqlStore.toStored(row) })))),
       deleteByUser: (userId, except = []) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
@@ -212,7 +176,7 @@ export const cleanup = (
 ): Effect.Effect<number, LoginError.SessionStoreError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const table = sql(checkedTable(options.table))
+    const table = sql(sqlStore.checkedTable(options.table))
     const now = yield* Clock.currentTimeMillis
     const rows = yield* sql`DELETE FROM ${table} WHERE id IN (
         SELECT id FROM ${table} WHERE expires_at <= ${now} LIMIT ${options.batch ?? 1000}

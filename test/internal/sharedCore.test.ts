@@ -22,6 +22,7 @@ const sharedCore = [
   "src/internal/sessionJournal.ts",
   "src/internal/sessionProtection.ts",
   "src/internal/signer.ts",
+  "src/internal/sqlCore.ts",
   "src/internal/storePersistenceCore.ts",
   "src/internal/userResolutionCore.ts"
 ]
