@@ -10,6 +10,7 @@ import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as credentials from "./internal/credentialsCore.js"
 
 /**
  * Finds the user of a request from the request itself, or `None`.
@@ -56,9 +57,9 @@ const fromCredential = <User, E, R>(
   verify: (credential: Redacted.Redacted) => Effect.Effect<Option.Option<User>, E, R>
 ): RequestLoader<User, R> =>
   make(name, (request) => {
-    const credential = read(request)?.trim()
+    const credential = credentials.present(read(request))
     // An absent or empty credential is "no user", without asking the verifier.
-    return credential === undefined || credential === "" ? Effect.succeedNone : verify(Redacted.make(credential))
+    return credential === undefined ? Effect.succeedNone : verify(Redacted.make(credential))
   })
 
 /**
@@ -88,11 +89,7 @@ const fromCredential = <User, E, R>(
  */
 export const bearer = <User, E, R>(
   verify: (token: Redacted.Redacted) => Effect.Effect<Option.Option<User>, E, R>
-): RequestLoader<User, R> =>
-  fromCredential("bearer", (request) => {
-    const authorization = request.headers.authorization
-    return authorization !== undefined && /^bearer /i.test(authorization) ? authorization.slice(7) : undefined
-  }, verify)
+): RequestLoader<User, R> => fromCredential("bearer", credentials.bearer, verify)
 
 /**
  * An API key in a request header, e.g. `X-API-Key`.
@@ -105,7 +102,7 @@ export const header = <User, E, R>(
   verify: (key: Redacted.Redacted) => Effect.Effect<Option.Option<User>, E, R>
 ): RequestLoader<User, R> => {
   const lower = name.toLowerCase()
-  return fromCredential(`header:${lower}`, (request) => request.headers[lower], verify)
+  return fromCredential(`header:${lower}`, credentials.header(lower), verify)
 }
 
 /**
@@ -118,8 +115,4 @@ export const header = <User, E, R>(
 export const query = <User, E, R>(
   name: string,
   verify: (value: Redacted.Redacted) => Effect.Effect<Option.Option<User>, E, R>
-): RequestLoader<User, R> =>
-  fromCredential(`query:${name}`, (request) => {
-    const question = request.url.indexOf("?")
-    return question < 0 ? undefined : new URLSearchParams(request.url.slice(question + 1)).get(name) ?? undefined
-  }, verify)
+): RequestLoader<User, R> => fromCredential(`query:${name}`, credentials.query(name), verify)

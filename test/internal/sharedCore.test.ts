@@ -10,6 +10,7 @@ const sharedCore = [
   "src/internal/cookieHeader.ts",
   "src/internal/crypto.ts",
   "src/internal/cookiePersistenceCore.ts",
+  "src/internal/credentialsCore.ts",
   "src/internal/csrfCore.ts",
   "src/internal/flaskCore.ts",
   "src/internal/loginOptionsCore.ts",
