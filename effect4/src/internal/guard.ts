@@ -1,7 +1,7 @@
 /**
  * The guards of one user declaration: `loginRequired` and
  * `freshLoginRequired` run the handler with the declaration's user services,
- * or answer the refusal. `UserLoader.make` builds them; HttpLayerRouter's
+ * or answer the refusal. `UserLoader.make` builds them; HttpRouterLogin's
  * middleware reuses them.
  *
  * @internal

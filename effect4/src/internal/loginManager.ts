@@ -171,7 +171,7 @@ export const make = (
       }
     }
     // Keyed by the request's source (the Node request), which survives `request.modify` by
-    // routers: HttpRouter, HttpApi and HttpLayerRouter middleware of one request share one session.
+    // routers: the HttpRouter and HttpApi middleware of one request share one session.
     const sessions = new WeakMap<object, RequestSession>()
     const keyOf = (request: HttpServerRequest.HttpServerRequest): object =>
       typeof request.source === "object" && request.source !== null ? request.source : request
