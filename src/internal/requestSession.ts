@@ -3,6 +3,7 @@
  * rememberMe, csrfGuard, userResolution, refusal) wired to the effects they
  * need (the store, the user loader, events). Read on first use, written back
  * once by the pre-response step (`commit`), and only when something changed.
+ * Its own plain decisions are requestSessionCore.ts's, shared by both lines.
  *
  * Every operation is one `withFiberRuntime` step and stays synchronous while
  * its inputs are: a cookie session and a loader that answers from memory cost
@@ -34,6 +35,7 @@ import { bindingOf, type Config, stampOf } from "./loginConfig.js"
 import * as persistence from "./persistence.js"
 import * as refusal from "./refusal.js"
 import * as rememberMe from "./rememberMe.js"
+import * as core from "./requestSessionCore.js"
 import * as secureCookies from "./secureCookies.js"
 import * as sessionData from "./sessionData.js"
 import { SessionJournal } from "./sessionJournal.js"
@@ -47,10 +49,6 @@ const currentTime = (fiber: AnyFiber) =>
   Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
 
 const anonymous = Exit.succeed(Option.none<unknown>())
-
-const revokesNothing = "effect-login: logoutOtherDevices / logoutEverywhere ended no other login: with cookie " +
-  "sessions, only a change of the user's security stamp does (give UserLoader.make a securityStamp and change " +
-  "it), or use a session store (LoginManager.layerStore)"
 
 /** @internal */
 export class RequestSession implements Session.Session, userResolution.Resolver {
@@ -236,11 +234,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
 
   get isFresh(): Effect.Effect<boolean, SessionStoreError> {
     return this.use(({ data }, fiber) => {
-      if (this.fromRequest || data?.userId === undefined || data.fresh !== true) return Exit.succeed(false)
-      const maxAge = this.config.freshMaxAgeMillis
-      return Exit.succeed(
-        maxAge === undefined || (data.freshAt !== undefined && currentTime(fiber) - data.freshAt < maxAge)
-      )
+      return Exit.succeed(core.isFresh(data, this.fromRequest, this.config.freshMaxAgeMillis, currentTime(fiber)))
     })
   }
 
@@ -257,11 +251,10 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   // --- The application's data -----------------------------------------------------------------
 
   get(key: string): Effect.Effect<Option.Option<unknown>, SessionStoreError> {
-    return this.use(({ data }) =>
-      Exit.succeed(
-        data?.data !== undefined && Object.hasOwn(data.data, key) ? Option.some(data.data[key]) : Option.none()
-      )
-    )
+    return this.use(({ data }) => {
+      const found = core.valueOf(data, key)
+      return Exit.succeed(found === undefined ? Option.none() : Option.some(found.value))
+    })
   }
 
   set(key: string, value: unknown): Effect.Effect<void, LoginError.SessionTooLarge | SessionStoreError> {
@@ -310,9 +303,11 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
     return this.use((journal) => {
       const userId = journal.data?.userId
       if (userId === undefined) return Exit.succeed(0)
-      if (this.config.remember.store === undefined && this.config.loader.securityStamp === undefined) {
+      if (
+        !core.canReachOthers(this.config.remember.store !== undefined, this.config.loader.securityStamp !== undefined)
+      ) {
         // Cookie sessions, and no stamp to change: nothing can reach the other browsers. Say so.
-        return Effect.as(Effect.logWarning(revokesNothing), 0)
+        return Effect.as(Effect.logWarning(core.revokesNothing), 0)
       }
       // This browser's remember token is kept with its session; a logout ends both.
       const series = this.remember.seriesKey(journal.at)
@@ -339,8 +334,7 @@ export class RequestSession implements Session.Session, userResolution.Resolver 
   unauthorized(loginView?: string | null | undefined): Effect.Effect<HttpServerResponse.HttpServerResponse> {
     return Effect.suspend(() => {
       this.announce("Unauthorized")
-      const view = loginView === undefined ? this.config.refusal.loginView : loginView ?? undefined
-      return this.respond("Unauthorized", view)
+      return this.respond("Unauthorized", core.loginViewOf(loginView, this.config.refusal.loginView))
     })
   }
 

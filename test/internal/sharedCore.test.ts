@@ -18,6 +18,7 @@ const sharedCore = [
   "src/internal/redisCore.ts",
   "src/internal/refusalCore.ts",
   "src/internal/rememberMeCore.ts",
+  "src/internal/requestSessionCore.ts",
   "src/internal/rememberSeriesCore.ts",
   "src/internal/sessionData.ts",
   "src/internal/sessionJournal.ts",
