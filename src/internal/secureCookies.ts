@@ -2,7 +2,7 @@
  * A `Secure` cookie set in answer to a plain-http request to a host that is
  * not loopback is dropped by the browser without a word: the login seems to
  * work, then the user is anonymous. Said once per login manager, naming the
- * setting.
+ * setting. The decision is secureCookiesCore.ts's, shared by both lines.
  *
  * @internal
  */
@@ -11,8 +11,7 @@ import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-
-const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i
+import * as core from "./secureCookiesCore.js"
 
 /**
  * A `Secure` cookie set in answer to this request will be dropped by the
@@ -21,14 +20,7 @@ const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])(?::\d+)?$/i
  *
  * @internal
  */
-export const secureCookieDropped = (request: HttpServerRequest.HttpServerRequest): boolean => {
-  const source = request.source as { readonly socket?: { readonly encrypted?: boolean } } | undefined
-  if (source?.socket?.encrypted === true) return false
-  const forwarded = request.headers["x-forwarded-proto"]
-  if (forwarded !== undefined && forwarded.split(",")[0]!.trim().toLowerCase() === "https") return false
-  const host = request.headers.host
-  return host !== undefined && !loopback.test(host)
-}
+export const secureCookieDropped: (request: HttpServerRequest.HttpServerRequest) => boolean = core.secureCookieDropped
 
 /**
  * Logs the warning the first time `response` sets a cookie the browser will drop; `state.warned` keeps it once.
@@ -44,12 +36,7 @@ export const warnIfDropped = (
   if (!secureCookieDropped(request)) return Exit.succeed(response)
   state.warned = true
   return Effect.as(
-    Effect.logWarning(
-      `effect-login: a Secure cookie was set in answer to a plain-http request to ${request.headers.host}; ` +
-        "browsers drop it (except on localhost), so logins will not hold. Serve over https (behind a proxy, " +
-        "have it send X-Forwarded-Proto: https), or set cookie.secure: false (SESSION_COOKIE_SECURE=false) " +
-        "for plain-http development"
-    ),
+    Effect.logWarning(core.warning(request.headers.host)),
     response
   )
 }

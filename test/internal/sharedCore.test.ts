@@ -20,6 +20,7 @@ const sharedCore = [
   "src/internal/rememberMeCore.ts",
   "src/internal/requestSessionCore.ts",
   "src/internal/rememberSeriesCore.ts",
+  "src/internal/secureCookiesCore.ts",
   "src/internal/sessionData.ts",
   "src/internal/sessionJournal.ts",
   "src/internal/sessionProtection.ts",
