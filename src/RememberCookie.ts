@@ -12,6 +12,7 @@ import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as codec from "./internal/cookieCodecCore.js"
 import * as signers from "./internal/signer.js"
 
 /**
@@ -91,13 +92,13 @@ export const make = (options: {
   return {
     encode: (token) => signer.sign(encodeToken(token)),
     decode: (value, now) => {
-      if (value.length > 4096) return Either.left(new RememberCookieError({ reason: "Oversized" }))
-      const verified = signer.verify(value)
-      if (verified === undefined) return Either.left(new RememberCookieError({ reason: "BadSignature" }))
-      const token = decodeToken(verified.payload)
-      if (Either.isLeft(token)) return Either.left(new RememberCookieError({ reason: "InvalidPayload" }))
-      if (now >= token.right.expiresAt) return Either.left(new RememberCookieError({ reason: "Expired" }))
-      return Either.right({ token: token.right, stale: verified.stale })
+      const opened = codec.open(signer, value, 4096, (payload) => {
+        const token = decodeToken(payload)
+        return Either.isLeft(token) ? undefined : token.right
+      }, (token) => now >= token.expiresAt)
+      return opened._tag === "Refused"
+        ? Either.left(new RememberCookieError({ reason: opened.reason }))
+        : Either.right({ token: opened.value, stale: opened.stale })
     }
   }
 }

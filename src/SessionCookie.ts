@@ -10,6 +10,7 @@ import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as codec from "./internal/cookieCodecCore.js"
 import * as signers from "./internal/signer.js"
 
 /**
@@ -157,13 +158,13 @@ export const make = (options: Options): Codec => {
   return {
     encode: (session) => signer.sign(encodeSession(session)),
     decode: (value, now) => {
-      if (value.length > maxCookieBytes) return Either.left(new SessionCookieError({ reason: "Oversized" }))
-      const verified = signer.verify(value)
-      if (verified === undefined) return Either.left(new SessionCookieError({ reason: "BadSignature" }))
-      const parsed = decodePayload(verified.payload)
-      if (Either.isLeft(parsed)) return Either.left(new SessionCookieError({ reason: "InvalidPayload" }))
-      if (now - parsed.right.issuedAt >= maxAgeMillis) return Either.left(new SessionCookieError({ reason: "Expired" }))
-      return Either.right({ session: parsed.right, stale: verified.stale })
+      const opened = codec.open(signer, value, maxCookieBytes, (payload) => {
+        const parsed = decodePayload(payload)
+        return Either.isLeft(parsed) ? undefined : parsed.right
+      }, (session) => now - session.issuedAt >= maxAgeMillis)
+      return opened._tag === "Refused"
+        ? Either.left(new SessionCookieError({ reason: opened.reason }))
+        : Either.right({ session: opened.value, stale: opened.stale })
     }
   }
 }

@@ -12,6 +12,7 @@ import * as Data from "effect/Data"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as codec from "../../src/internal/cookieCodecCore.js"
 import * as signers from "../../src/internal/signer.js"
 
 /**
@@ -91,13 +92,13 @@ export const make = (options: {
   return {
     encode: (token) => signer.sign(encodeToken(token)),
     decode: (value, now) => {
-      if (value.length > 4096) return Result.fail(new RememberCookieError({ reason: "Oversized" }))
-      const verified = signer.verify(value)
-      if (verified === undefined) return Result.fail(new RememberCookieError({ reason: "BadSignature" }))
-      const token = decodeToken(verified.payload)
-      if (Result.isFailure(token)) return Result.fail(new RememberCookieError({ reason: "InvalidPayload" }))
-      if (now >= token.success.expiresAt) return Result.fail(new RememberCookieError({ reason: "Expired" }))
-      return Result.succeed({ token: token.success, stale: verified.stale })
+      const opened = codec.open(signer, value, 4096, (payload) => {
+        const token = decodeToken(payload)
+        return Result.isFailure(token) ? undefined : token.success
+      }, (token) => now >= token.expiresAt)
+      return opened._tag === "Refused"
+        ? Result.fail(new RememberCookieError({ reason: opened.reason }))
+        : Result.succeed({ token: opened.value, stale: opened.stale })
     }
   }
 }

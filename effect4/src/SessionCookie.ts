@@ -9,6 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
+import * as codec from "../../src/internal/cookieCodecCore.js"
 import * as signers from "../../src/internal/signer.js"
 
 /**
@@ -156,15 +157,13 @@ export const make = (options: Options): Codec => {
   return {
     encode: (session) => signer.sign(encodeSession(session)),
     decode: (value, now) => {
-      if (value.length > maxCookieBytes) return Result.fail(new SessionCookieError({ reason: "Oversized" }))
-      const verified = signer.verify(value)
-      if (verified === undefined) return Result.fail(new SessionCookieError({ reason: "BadSignature" }))
-      const parsed = decodePayload(verified.payload)
-      if (Result.isFailure(parsed)) return Result.fail(new SessionCookieError({ reason: "InvalidPayload" }))
-      if (now - parsed.success.issuedAt >= maxAgeMillis) {
-        return Result.fail(new SessionCookieError({ reason: "Expired" }))
-      }
-      return Result.succeed({ session: parsed.success, stale: verified.stale })
+      const opened = codec.open(signer, value, maxCookieBytes, (payload) => {
+        const parsed = decodePayload(payload)
+        return Result.isFailure(parsed) ? undefined : parsed.success
+      }, (session) => now - session.issuedAt >= maxAgeMillis)
+      return opened._tag === "Refused"
+        ? Result.fail(new SessionCookieError({ reason: opened.reason }))
+        : Result.succeed({ session: opened.value, stale: opened.stale })
     }
   }
 }

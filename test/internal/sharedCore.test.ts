@@ -9,6 +9,7 @@ const sharedCore = [
   "src/internal/boundedCache.ts",
   "src/internal/cookieHeader.ts",
   "src/internal/crypto.ts",
+  "src/internal/cookieCodecCore.ts",
   "src/internal/cookiePersistenceCore.ts",
   "src/internal/credentialsCore.ts",
   "src/internal/csrfCore.ts",
