@@ -504,24 +504,28 @@ const effect4Section = async (work: string, tools: string, quick: boolean, types
   const text = `## Effect 4 (\`@effect-login/effect4\`)
 
 The Effect 4 line, measured the same way: built (\`npm run build --prefix effect4\`), packed from effect4/ and installed
-with ${installed} into a fresh project of its own: ${(prepared.installMillis / 1000).toFixed(1)} s with npm; ${size}.
-The \`engines\` the installed packages declare: ${engines}.
+with ${installed} into a fresh project of its own: ${(prepared.installMillis / 1000).toFixed(1)} s with npm;
+${size}.
+The \`engines\` the installed packages declare:
+${engines}.
 
 ### Runtimes
 
 Cold import of \`@effect-login/effect4\` (median of 5 processes); the smoke app (effect4/test/compat/smoke.mjs, the
 twin of the Effect 3 one: refused anonymous (401), log in, the protected route, log out, refused again) over real HTTP
-with the platform package named: on Node and Deno \`@effect/platform-node\`; on Bun both ${bun}, the newest Effect 4
-\`@effect/platform-bun\` on npm (there is no 4.1.x), and \`@effect/platform-node\` through Bun's Node compatibility. On
+with the platform package named: on Node and Deno \`@effect/platform-node\`; on Bun both
+${bun}, the newest Effect 4 \`@effect/platform-bun\` on npm (there is no 4.1.x), and
+\`@effect/platform-node\` through Bun's Node compatibility. On
 each Node: what \`npm install --engine-strict\` (a dry run, npm run by that Node) says of the project,
 \`require("@effect-login/effect4")\` from CommonJS, and the line's Flask-Login suite
 (effect4/test/conformance/flask-login.test.ts, with effect4's vitest ${vitest}).
 
-A Node outside the declared \`engines\` is unsupported, whatever else its row shows. ${
-    line.bunPlatform.prerelease
-      ? `The ${bun} row is measured but not supported either: that prerelease was built for an earlier Effect 4 and
-imports modules that \`effect\` ${versionOf("effect", prepared.project)} does not have (its row shows the first); on
-Bun, serve with \`@effect/platform-node\`.`
+A Node outside the declared \`engines\` is unsupported, whatever else its row shows.${
+    line.bunPlatform.prerelease && !quick
+      ? `
+The ${bun} row is measured but not supported either: that prerelease was built for
+an earlier Effect 4 and imports modules that \`effect\` ${versionOf("effect", prepared.project)} does not have (its row
+shows the first); on Bun, serve with \`@effect/platform-node\`.`
       : ""
   }
 
@@ -530,7 +534,8 @@ ${table(header, runtime)}
 ### TypeScript
 
 The Effect 4 consumer app (effect4/test/package/consumer/app.ts) type-checked against the packed \`.d.ts\`, strict,
-without \`skipLibCheck\` and without \`@types/ws\`. ${floorText}
+without \`skipLibCheck\` and without \`@types/ws\`.
+${floorText}
 
 ${table(["compiler", "result"], types)}
 
