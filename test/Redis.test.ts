@@ -129,7 +129,7 @@ describe("two instances on one Redis", () => {
   )
 
   it.live(
-    "revoking 100,000 sessions of one user never blocks Redis for 50 ms, where one command for all of them does",
+    "revoking 100,000 sessions of one user never blocks Redis for 100 ms, where one command for all of them does",
     () =>
       Effect.gen(function*() {
         const redis = yield* redisServer
@@ -153,8 +153,9 @@ describe("two instances on one Redis", () => {
             )
           )
         yield* flood("flood")
-        // A batch of 500 takes about 1 ms; the 50 ms bound leaves room for a loaded CI machine.
-        yield* Effect.promise(() => admin.call("CONFIG", "SET", "slowlog-log-slower-than", "50000"))
+        // A batch of 500 takes about 1 ms; the 100 ms bound leaves room for a loaded CI machine (one command for
+        // all of them takes about 270 ms even on a quiet one).
+        yield* Effect.promise(() => admin.call("CONFIG", "SET", "slowlog-log-slower-than", "100000"))
         yield* Effect.promise(() => admin.call("SLOWLOG", "RESET"))
         // Another user's requests meanwhile: each answered quickly.
         const other = yield* Effect.fork(
@@ -168,7 +169,7 @@ describe("two instances on one Redis", () => {
         assert.strictEqual(ended, 99_999)
         assert.deepStrictEqual((yield* store.listByUser("flood")).map((entry) => entry.key), ["flood1"])
         const slowLog = Effect.promise(() => admin.call("SLOWLOG", "GET", "10") as Promise<ReadonlyArray<unknown>>)
-        assert.deepStrictEqual(yield* slowLog, [], "no command took 50 ms or more")
+        assert.deepStrictEqual(yield* slowLog, [], "no command took 100 ms or more")
         // Measured from this process, so only a sanity bound: SLOWLOG above is the measurement.
         assert.isBelow(Math.max(...latencies), 1_000)
 
@@ -188,7 +189,7 @@ describe("two instances on one Redis", () => {
             "effect-login:u:control"
           )
         )
-        assert.lengthOf(yield* slowLog, 1, "one command revoking all 100,000 sessions takes 50 ms or more")
+        assert.lengthOf(yield* slowLog, 1, "one command revoking all 100,000 sessions takes 100 ms or more")
       }).pipe(Effect.scoped),
     60_000
   )

@@ -64,7 +64,7 @@ describe("RedisStore on a real Redis", () => {
   )
 
   it.live(
-    "revoking 100,000 sessions of one user never blocks Redis for 50 ms, where one command for all of them does",
+    "revoking 100,000 sessions of one user never blocks Redis for 100 ms, where one command for all of them does",
     () =>
       Effect.gen(function*() {
         const redis = yield* redisServer
@@ -88,8 +88,9 @@ describe("RedisStore on a real Redis", () => {
             )
           )
         yield* flood("flood")
-        // A batch of 500 takes about 1 ms; the 50 ms bound leaves room for a loaded CI machine.
-        yield* Effect.promise(() => admin.call("CONFIG", "SET", "slowlog-log-slower-than", "50000"))
+        // A batch of 500 takes about 1 ms; the 100 ms bound leaves room for a loaded CI machine (one command for
+        // all of them takes about 270 ms even on a quiet one).
+        yield* Effect.promise(() => admin.call("CONFIG", "SET", "slowlog-log-slower-than", "100000"))
         yield* Effect.promise(() => admin.call("SLOWLOG", "RESET"))
         // Another user's requests meanwhile: each answered quickly.
         const other = yield* Effect.forkChild(
@@ -103,7 +104,7 @@ describe("RedisStore on a real Redis", () => {
         assert.strictEqual(ended, 99_999)
         assert.deepStrictEqual((yield* store.listByUser("flood")).map((entry) => entry.key), ["flood1"])
         const slowLog = Effect.promise(() => admin.call("SLOWLOG", "GET", "10") as Promise<ReadonlyArray<unknown>>)
-        assert.deepStrictEqual(yield* slowLog, [], "no command took 50 ms or more")
+        assert.deepStrictEqual(yield* slowLog, [], "no command took 100 ms or more")
         // Measured from this process, so only a sanity bound: SLOWLOG above is the measurement.
         assert.isBelow(Math.max(...latencies), 1_000)
 
@@ -127,7 +128,7 @@ describe("RedisStore on a real Redis", () => {
         const slow = (yield* slowLog) as ReadonlyArray<readonly [unknown, unknown, unknown, ReadonlyArray<string>]>
         assert.isTrue(
           slow.some((entry) => entry[3].some((arg) => arg.includes("SMEMBERS"))),
-          `one command revoking all 100,000 sessions takes 50 ms or more: ${JSON.stringify(slow)}`
+          `one command revoking all 100,000 sessions takes 100 ms or more: ${JSON.stringify(slow)}`
         )
       }),
     60_000
