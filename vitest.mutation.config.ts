@@ -2,7 +2,7 @@
  * The tests that mutation testing runs (`npm run mutation`, StrykerJS): the fast unit tests of the modules
  * that stryker.config.json mutates, or `MUTATION_TESTS` (comma-separated globs) with `--mutate` for others:
  *
- *     MUTATION_TESTS=test/internal/rememberMe.test.ts npx stryker run --mutate src/internal/rememberMe.ts
+ *     MUTATION_TESTS=test/core/rememberMe.test.ts npx stryker run --mutate src/core/rememberMe.ts
  */
 import { defineConfig } from "vitest/config"
 import base from "./vitest.config.js"
@@ -11,8 +11,8 @@ const defaults = [
   "test/SafeRedirect.test.ts",
   "test/Csrf.test.ts",
   "test/internal/csrfGuard.test.ts",
-  "test/internal/signer.test.ts",
-  "test/internal/crypto.test.ts",
+  "test/core/signer.test.ts",
+  "test/core/crypto.test.ts",
   "test/SessionCookie.test.ts",
   "test/RememberCookie.test.ts"
 ].join(",")

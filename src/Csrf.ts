@@ -27,7 +27,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as FiberRef from "effect/FiberRef"
 import { globalValue } from "effect/GlobalValue"
-import * as csrf from "./internal/csrfCore.js"
+import * as csrf from "./core/csrf.js"
 import * as csrfGuard from "./internal/csrfGuard.js"
 
 /**

@@ -12,8 +12,8 @@ import * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as codec from "./internal/cookieCodecCore.js"
-import * as signers from "./internal/signer.js"
+import * as codec from "./core/cookieCodec.js"
+import * as signers from "./core/signer.js"
 
 /**
  * What a remember-me token says.

@@ -10,7 +10,7 @@ import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Effect from "effect/Effect"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as credentials from "./internal/credentialsCore.js"
+import * as credentials from "./core/credentials.js"
 
 /**
  * Finds the user of a request from the request itself, or `None`.

@@ -10,8 +10,8 @@ import * as Either from "effect/Either"
 import type * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as codec from "./internal/cookieCodecCore.js"
-import * as signers from "./internal/signer.js"
+import * as codec from "./core/cookieCodec.js"
+import * as signers from "./core/signer.js"
 
 /**
  * A flashed message: `[category, message]`, as Flask's `get_flashed_messages(with_categories=True)`.

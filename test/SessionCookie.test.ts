@@ -2,8 +2,8 @@ import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import { assertLeft, assertRight } from "@effect/vitest/utils"
 import { Arbitrary, Either, FastCheck as fc, Redacted, Schema } from "effect"
 import { SessionCookie } from "effect-login"
-import type * as sessionData from "../src/internal/sessionData.js"
-import * as signers from "../src/internal/signer.js"
+import type * as sessionData from "../src/core/sessionData.js"
+import * as signers from "../src/core/signer.js"
 import { oldSecretKey, secretKey } from "./utils/fixtures.js"
 
 // The session schema, with data values and times that JSON carries exactly.

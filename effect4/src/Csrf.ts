@@ -26,7 +26,7 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Result from "effect/Result"
-import * as csrf from "../../src/internal/csrfCore.js"
+import * as csrf from "../../src/core/csrf.js"
 import * as csrfGuard from "./internal/csrfGuard.js"
 
 /**

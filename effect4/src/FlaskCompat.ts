@@ -17,7 +17,7 @@
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as flask from "../../src/internal/flaskCore.js"
+import * as flask from "../../src/core/flask.js"
 
 /**
  * Where to find the Flask app's cookies and how to verify them.

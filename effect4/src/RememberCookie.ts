@@ -12,8 +12,8 @@ import * as Data from "effect/Data"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as codec from "../../src/internal/cookieCodecCore.js"
-import * as signers from "../../src/internal/signer.js"
+import * as codec from "../../src/core/cookieCodec.js"
+import * as signers from "../../src/core/signer.js"
 
 /**
  * What a remember-me token says.

@@ -10,7 +10,7 @@ import * as Effect from "effect/Effect"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as credentials from "../../src/internal/credentialsCore.js"
+import * as credentials from "../../src/core/credentials.js"
 
 /**
  * Finds the user of a request from the request itself, or `None`.

@@ -9,8 +9,8 @@ import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
-import * as codec from "../../src/internal/cookieCodecCore.js"
-import * as signers from "../../src/internal/signer.js"
+import * as codec from "../../src/core/cookieCodec.js"
+import * as signers from "../../src/core/signer.js"
 
 /**
  * A flashed message: `[category, message]`, as Flask's `get_flashed_messages(with_categories=True)`.

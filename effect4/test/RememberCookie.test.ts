@@ -3,7 +3,7 @@ import * as SessionCookie from "@effect-login/effect4/SessionCookie"
 import { assert, describe, it } from "@effect/vitest"
 import { assertFailure, assertSuccess } from "@effect/vitest/utils"
 import { Redacted, Result, Schema } from "effect"
-import * as signer from "../../src/internal/signer.js"
+import * as signer from "../../src/core/signer.js"
 
 const secretKey = Redacted.make("test-secret-key-0123456789abcdefghijkl")
 const oldSecretKey = Redacted.make("old-secret-key-0123456789abcdefghijklmn")

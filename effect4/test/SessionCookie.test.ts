@@ -2,8 +2,8 @@ import * as SessionCookie from "@effect-login/effect4/SessionCookie"
 import { assert, describe, expectTypeOf, it } from "@effect/vitest"
 import { assertFailure, assertSuccess } from "@effect/vitest/utils"
 import { Redacted, Result, Schema } from "effect"
-import type * as sessionData from "../../src/internal/sessionData.js"
-import * as signers from "../../src/internal/signer.js"
+import type * as sessionData from "../../src/core/sessionData.js"
+import * as signers from "../../src/core/signer.js"
 
 const secretKey = Redacted.make("test-secret-key-0123456789abcdefghijkl")
 const oldSecretKey = Redacted.make("old-secret-key-0123456789abcdefghijklmn")

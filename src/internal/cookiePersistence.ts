@@ -8,11 +8,11 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import * as core from "../core/cookiePersistence.js"
+import { isEmpty, type SessionData } from "../core/sessionData.js"
 import * as LoginError from "../LoginError.js"
 import * as SessionCookie from "../SessionCookie.js"
-import * as core from "./cookiePersistenceCore.js"
 import { type CookieSettings, expire, type Persistence } from "./persistence.js"
-import { isEmpty, type SessionData } from "./sessionData.js"
 
 /** @internal */
 export const cookie = (

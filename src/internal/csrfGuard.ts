@@ -9,7 +9,7 @@
  */
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as Option from "effect/Option"
-import * as csrf from "./csrfCore.js"
+import * as csrf from "../core/csrf.js"
 
 /** @internal */
 export type Settings = csrf.Settings

@@ -8,8 +8,8 @@
  */
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
+import * as flask from "../core/flask.js"
 import type * as FlaskCompat from "../FlaskCompat.js"
-import * as flask from "./flaskCore.js"
 import type * as persistence from "./persistence.js"
 
 /** @internal */

@@ -6,6 +6,8 @@
  */
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as PubSub from "effect/PubSub"
+import type * as sessionProtection from "../core/sessionProtection.js"
+import * as core from "../core/userResolution.js"
 import type * as FlaskCompat from "../FlaskCompat.js"
 import type * as LoginEvents from "../LoginEvents.js"
 import type * as UserLoader from "../UserLoader.js"
@@ -13,8 +15,6 @@ import type * as csrfGuard from "./csrfGuard.js"
 import type * as persistence from "./persistence.js"
 import type * as refusal from "./refusal.js"
 import type * as rememberMe from "./rememberMe.js"
-import type * as sessionProtection from "./sessionProtection.js"
-import * as core from "./userResolutionCore.js"
 
 /** @internal */
 export interface Config {

@@ -9,8 +9,8 @@
 import * as Cookies from "@effect/platform/Cookies"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as core from "../core/loginOptions.js"
 import type * as LoginOptions from "../LoginOptions.js"
-import * as core from "./loginOptionsCore.js"
 
 /**
  * The first problem of `options` (secrets, store limits, views, remember options), if any.

@@ -8,8 +8,8 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import { MemorySessions } from "../core/memoryStore.js"
 import type { SessionStore, StoredSession } from "../SessionStore.js"
-import { MemorySessions } from "./memoryStoreCore.js"
 
 /** @internal */
 export const make = (options: { readonly maxSessions?: number | undefined } = {}): SessionStore => {

@@ -12,10 +12,10 @@ import type * as Cookies from "@effect/platform/Cookies"
 import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import type * as Effect from "effect/Effect"
+import type { SessionData } from "../core/sessionData.js"
+import type { Change, Loaded } from "../core/sessionJournal.js"
 import type * as LoginError from "../LoginError.js"
 import type * as Session from "../Session.js"
-import type { SessionData } from "./sessionData.js"
-import type { Change, Loaded } from "./sessionJournal.js"
 
 export type { Change, Loaded }
 

@@ -12,8 +12,8 @@ import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
-import * as core from "./refusalCore.js"
-import type * as sessionData from "./sessionData.js"
+import * as core from "../core/refusal.js"
+import type * as sessionData from "../core/sessionData.js"
 
 /** @internal */
 export type Flash = core.Flash

@@ -17,9 +17,9 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as core from "../core/rememberSeries.js"
 import * as LoginError from "../LoginError.js"
 import type * as SessionStore from "../SessionStore.js"
-import * as core from "./rememberSeriesCore.js"
 
 /**
  * What the store keeps of a series, in the stored record's `data`; the user,
@@ -48,10 +48,10 @@ const encodeData = Schema.encodeSync(Schema.parseJson(SeriesData))
 const decodeData = Schema.decodeUnknownOption(Schema.parseJson(SeriesData))
 
 /** @internal */
-export { graceMillis, isSeriesKey, keyOf, parse, verdict } from "./rememberSeriesCore.js"
+export { graceMillis, isSeriesKey, keyOf, parse, verdict } from "../core/rememberSeries.js"
 
 /** @internal */
-export type { Issued, Presented, Verdict } from "./rememberSeriesCore.js"
+export type { Issued, Presented, Verdict } from "../core/rememberSeries.js"
 
 /**
  * Starts a series for `userId`: the cookie value, and its expiry, which no use extends.

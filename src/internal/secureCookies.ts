@@ -11,7 +11,7 @@ import type * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import type * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as core from "./secureCookiesCore.js"
+import * as core from "../core/secureCookies.js"
 
 /**
  * A `Secure` cookie set in answer to this request will be dropped by the

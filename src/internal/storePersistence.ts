@@ -15,15 +15,15 @@ import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { BoundedCache } from "../core/boundedCache.js"
+import type { SessionData } from "../core/sessionData.js"
+import * as core from "../core/storePersistence.js"
 import * as LoginError from "../LoginError.js"
 import type * as Session from "../Session.js"
 import * as SessionCookie from "../SessionCookie.js"
 import type * as SessionStore from "../SessionStore.js"
-import { BoundedCache } from "./boundedCache.js"
 import { type Change, type CookieSettings, expire, type Loaded, type Persistence } from "./persistence.js"
 import * as rememberSeries from "./rememberSeries.js"
-import type { SessionData } from "./sessionData.js"
-import * as core from "./storePersistenceCore.js"
 
 // Stored data longer than this is decoded every time rather than kept.
 const decodedCacheMaxText = 1024

@@ -15,6 +15,9 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as LoginEvents from "../LoginEvents.js"
 
+import * as sessionData from "../core/sessionData.js"
+import type { SessionJournal } from "../core/sessionJournal.js"
+import * as core from "../core/userResolution.js"
 import type { SessionStoreError } from "../LoginError.js"
 import type * as LoginError from "../LoginError.js"
 import type * as UserLoader from "../UserLoader.js"
@@ -23,9 +26,6 @@ import { andThen } from "./immediate.js"
 import { bindingOf, type Config, stampMatch, stampOf } from "./loginConfig.js"
 import type * as rememberMe from "./rememberMe.js"
 import * as rememberSeries from "./rememberSeries.js"
-import * as sessionData from "./sessionData.js"
-import type { SessionJournal } from "./sessionJournal.js"
-import * as core from "./userResolutionCore.js"
 
 /** @internal */
 export type Outcome = Data.TaggedEnum<{

@@ -1,8 +1,8 @@
 import { HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import type * as sessionData from "../../src/core/sessionData.js"
 import * as refusal from "../../src/internal/refusal.js"
-import type * as sessionData from "../../src/internal/sessionData.js"
 
 const request = (path: string, headers: Record<string, string> = {}) =>
   HttpServerRequest.fromWeb(new Request(`http://localhost${path}`, { headers }))

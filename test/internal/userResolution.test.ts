@@ -2,11 +2,11 @@ import { HttpServerRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Option, Redacted } from "effect"
 import { type LoginEvents, RememberCookie, type UserLoader } from "effect-login"
+import type * as sessionData from "../../src/core/sessionData.js"
+import { SessionJournal } from "../../src/core/sessionJournal.js"
 import type { Config } from "../../src/internal/loginConfig.js"
 import type * as persistence from "../../src/internal/persistence.js"
 import * as rememberMe from "../../src/internal/rememberMe.js"
-import type * as sessionData from "../../src/internal/sessionData.js"
-import { SessionJournal } from "../../src/internal/sessionJournal.js"
 import * as userResolution from "../../src/internal/userResolution.js"
 
 interface User {

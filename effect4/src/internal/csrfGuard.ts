@@ -9,7 +9,7 @@
  */
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as Option from "effect/Option"
-import * as csrf from "../../../src/internal/csrfCore.js"
+import * as csrf from "../../../src/core/csrf.js"
 
 /** @internal */
 export type Settings = csrf.Settings

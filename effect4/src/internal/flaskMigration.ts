@@ -8,7 +8,7 @@
  */
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
-import * as flask from "../../../src/internal/flaskCore.js"
+import * as flask from "../../../src/core/flask.js"
 import type * as FlaskCompat from "../FlaskCompat.js"
 import type * as persistence from "./persistence.js"
 

@@ -9,7 +9,7 @@
 import * as Cookies from "effect/http/Cookies"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
-import * as core from "../../../src/internal/loginOptionsCore.js"
+import * as core from "../../../src/core/loginOptions.js"
 import type * as LoginOptions from "../LoginOptions.js"
 
 /**

@@ -8,7 +8,7 @@
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import { MemorySessions } from "../../../src/internal/memoryStoreCore.js"
+import { MemorySessions } from "../../../src/core/memoryStore.js"
 import type { SessionStore, StoredSession } from "../SessionStore.js"
 
 /** @internal */

@@ -12,8 +12,8 @@ import * as Exit from "effect/Exit"
 import * as HttpServerRequest from "effect/http/HttpServerRequest"
 import * as HttpServerResponse from "effect/http/HttpServerResponse"
 import * as Option from "effect/Option"
-import * as core from "../../../src/internal/refusalCore.js"
-import type * as sessionData from "../../../src/internal/sessionData.js"
+import * as core from "../../../src/core/refusal.js"
+import type * as sessionData from "../../../src/core/sessionData.js"
 
 /** @internal */
 export type Flash = core.Flash

@@ -17,7 +17,7 @@ import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as core from "../../../src/internal/rememberSeriesCore.js"
+import * as core from "../../../src/core/rememberSeries.js"
 import * as LoginError from "../LoginError.js"
 import type * as SessionStore from "../SessionStore.js"
 
@@ -48,10 +48,10 @@ const encodeData = Schema.encodeSync(Schema.fromJsonString(SeriesData))
 const decodeData = Schema.decodeUnknownOption(Schema.fromJsonString(SeriesData))
 
 /** @internal */
-export { graceMillis, isSeriesKey, keyOf, parse, verdict } from "../../../src/internal/rememberSeriesCore.js"
+export { graceMillis, isSeriesKey, keyOf, parse, verdict } from "../../../src/core/rememberSeries.js"
 
 /** @internal */
-export type { Issued, Presented, Verdict } from "../../../src/internal/rememberSeriesCore.js"
+export type { Issued, Presented, Verdict } from "../../../src/core/rememberSeries.js"
 
 /**
  * Starts a series for `userId`: the cookie value, and its expiry, which no use extends.

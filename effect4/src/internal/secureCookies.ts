@@ -11,7 +11,7 @@ import * as Exit from "effect/Exit"
 import * as Cookies from "effect/http/Cookies"
 import type * as HttpServerRequest from "effect/http/HttpServerRequest"
 import type * as HttpServerResponse from "effect/http/HttpServerResponse"
-import * as core from "../../../src/internal/secureCookiesCore.js"
+import * as core from "../../../src/core/secureCookies.js"
 
 /**
  * A `Secure` cookie set in answer to this request will be dropped by the

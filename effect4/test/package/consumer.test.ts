@@ -87,7 +87,7 @@ describe("the published Effect 4 package", () => {
       // Only what was published is there: the compiled modules and the shared core, no sources, no tests.
       assert.deepStrictEqual(fs.readdirSync(installedPackage).sort(), ["LICENSE", "README.md", "dist", "package.json"])
       assert.deepStrictEqual(fs.readdirSync(path.join(installedPackage, "dist")).sort(), ["effect4", "src"])
-      assert.isTrue(fs.existsSync(path.join(installedPackage, "dist/src/internal/signer.js")), "the shared core")
+      assert.isTrue(fs.existsSync(path.join(installedPackage, "dist/src/core/signer.js")), "the shared core")
 
       // One compilation of all the files: app.ts and modules.ts are clean, bad.ts fails for the one reason.
       // Without skipLibCheck: the published declarations (this line's and the shared core's) compile too.
@@ -124,7 +124,7 @@ describe("the published Effect 4 package", () => {
       for (
         const [specifier, code] of [
           ["@effect-login/effect4/internal/sessionService", "ERR_PACKAGE_PATH_NOT_EXPORTED"],
-          ["@effect-login/effect4/dist/src/internal/signer.js", "ERR_MODULE_NOT_FOUND"],
+          ["@effect-login/effect4/dist/src/core/signer.js", "ERR_MODULE_NOT_FOUND"],
           ["@effect-login/effect4/dist/effect4/src/index.js", "ERR_MODULE_NOT_FOUND"]
         ] as const
       ) {

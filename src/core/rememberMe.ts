@@ -10,7 +10,7 @@
  * @internal
  */
 import * as cookieHeader from "./cookieHeader.js"
-import * as rememberSeries from "./rememberSeriesCore.js"
+import * as rememberSeries from "./rememberSeries.js"
 
 /**
  * What a stateless remember cookie carries (each line's `RememberCookie.RememberToken`).

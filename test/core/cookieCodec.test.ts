@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as codec from "../../src/internal/cookieCodecCore.js"
-import * as signers from "../../src/internal/signer.js"
+import * as codec from "../../src/core/cookieCodec.js"
+import * as signers from "../../src/core/signer.js"
 
 const signer = signers.hmac(["k".repeat(32), "old".repeat(11)], "test")
 const old = signers.hmac(["old".repeat(11)], "test")

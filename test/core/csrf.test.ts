@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as csrf from "../../src/internal/csrfCore.js"
+import * as csrf from "../../src/core/csrf.js"
 
 const settings: csrf.Settings = {
   trustedOrigins: ["https://admin.example.com"],

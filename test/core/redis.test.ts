@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as redis from "../../src/internal/redisCore.js"
+import * as redis from "../../src/core/redis.js"
 
 describe("redisCore", () => {
   it("lays out keys under the prefix and names the server", () => {

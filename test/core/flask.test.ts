@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as crypto from "node:crypto"
 import { deflateSync } from "node:zlib"
-import * as flask from "../../src/internal/flaskCore.js"
+import * as flask from "../../src/core/flask.js"
 
 // Flask's session cookie as itsdangerous signs it: payload.timestamp.signature, salt `cookie-session`.
 const sign = (payload: string, signedAtSeconds: number, secret: string) => {

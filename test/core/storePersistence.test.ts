@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import type { Change } from "../../src/internal/sessionJournal.js"
-import * as core from "../../src/internal/storePersistenceCore.js"
+import type { Change } from "../../src/core/sessionJournal.js"
+import * as core from "../../src/core/storePersistence.js"
 
 const policy: core.Policy = { idle: 1_000, absolute: 5_000, touch: 100 }
 const login = { id: "s", userId: "alice", issuedAt: 0 }

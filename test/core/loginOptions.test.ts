@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/loginOptionsCore.js"
+import * as core from "../../src/core/loginOptions.js"
 
 const secret = "x".repeat(core.minSecretBytes)
 

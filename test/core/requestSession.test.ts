@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/requestSessionCore.js"
+import * as core from "../../src/core/requestSession.js"
 
 const login = { id: "s", userId: "u", issuedAt: 0, fresh: true, freshAt: 1_000 }
 

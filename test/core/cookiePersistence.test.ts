@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/cookiePersistenceCore.js"
-import type { Change } from "../../src/internal/sessionJournal.js"
+import * as core from "../../src/core/cookiePersistence.js"
+import type { Change } from "../../src/core/sessionJournal.js"
 
 const session = { id: "s", userId: "u", issuedAt: 1_000 }
 const change = (dirty: boolean, data: Change["data"]): Change => ({ dirty, data, rotate: false, replay: (d) => d })

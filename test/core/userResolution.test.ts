@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/userResolutionCore.js"
+import * as core from "../../src/core/userResolution.js"
 
 const stamps: core.Stamps = {
   loader: { securityStamp: (user) => (user as { stamp: string }).stamp },

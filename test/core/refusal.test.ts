@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/refusalCore.js"
+import * as core from "../../src/core/refusal.js"
 
 const url = new URL("https://app.example.com/account?tab=1")
 const flash = { message: "Please log in", category: "info" }

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { BoundedCache, memoize } from "../../src/internal/boundedCache.js"
+import { BoundedCache, memoize } from "../../src/core/boundedCache.js"
 
 describe("boundedCache", () => {
   it("keeps at most `limit` entries, dropping the oldest", () => {

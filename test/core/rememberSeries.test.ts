@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as crypto from "node:crypto"
-import * as core from "../../src/internal/rememberSeriesCore.js"
+import * as core from "../../src/core/rememberSeries.js"
 
 const hash = (validator: string) => crypto.createHash("sha256").update(validator).digest("base64url")
 

@@ -5,7 +5,7 @@
  * sealing that refuses any change.
  */
 import { assert, describe, it } from "@effect/vitest"
-import * as crypto from "../../src/internal/crypto.js"
+import * as crypto from "../../src/core/crypto.js"
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex")
 

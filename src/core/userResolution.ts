@@ -11,7 +11,7 @@
  *
  * @internal
  */
-import type * as rememberMe from "./rememberMeCore.js"
+import type * as rememberMe from "./rememberMe.js"
 import type { Binding, SessionData } from "./sessionData.js"
 import { decide, type Mode, stampHolds, type Verdict } from "./sessionProtection.js"
 

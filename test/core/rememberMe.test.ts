@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/rememberMeCore.js"
-import * as rememberSeries from "../../src/internal/rememberSeriesCore.js"
+import * as core from "../../src/core/rememberMe.js"
+import * as rememberSeries from "../../src/core/rememberSeries.js"
 
 const token = { userId: "alice", expiresAt: 10_000, duration: 5_000 }
 const reader: core.Reader = {

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as sessionData from "../../src/internal/sessionData.js"
+import * as sessionData from "../../src/core/sessionData.js"
 
 const now = 1_000
 const alice = {

@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as sessionData from "../../src/core/sessionData.js"
+import { SessionJournal } from "../../src/core/sessionJournal.js"
 import type * as persistence from "../../src/internal/persistence.js"
-import * as sessionData from "../../src/internal/sessionData.js"
-import { SessionJournal } from "../../src/internal/sessionJournal.js"
 
 const loaded = (overrides: Partial<persistence.Loaded>): persistence.Loaded => ({
   data: undefined,

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { MemorySessions } from "../../src/internal/memoryStoreCore.js"
+import { MemorySessions } from "../../src/core/memoryStore.js"
 
 const record = (userId: string | undefined, version = 0, expiresAt = 1_000) => ({ userId, version, expiresAt })
 

@@ -1,6 +1,6 @@
 import { HttpServerRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import * as sessionProtection from "../../src/internal/sessionProtection.js"
+import * as sessionProtection from "../../src/core/sessionProtection.js"
 
 describe("sessionProtection", () => {
   it("decides what a login becomes for the client that uses it", () => {

@@ -8,7 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { assertLeft, assertRight } from "@effect/vitest/utils"
 import { Redacted } from "effect"
 import { RememberCookie, SessionCookie } from "effect-login"
-import * as signer from "../../src/internal/signer.js"
+import * as signer from "../../src/core/signer.js"
 
 const secrets = ["known-answer-secret-0123456789abcdef"]
 const payload = "{\"id\":\"kat\",\"issuedAt\":0}"

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as credentials from "../../src/internal/credentialsCore.js"
+import * as credentials from "../../src/core/credentials.js"
 
 const request = (headers: Record<string, string>, url = "/") => ({ headers, url })
 

@@ -2,36 +2,16 @@ import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
 import * as path from "node:path"
 
-// The modules that both lines (Effect 3 here, Effect 4 under effect4/) compile: plain TypeScript
-// over plain data, with no import of Effect, so that one core serves both.
+// The modules that both lines (Effect 3 here, Effect 4 under effect4/) compile: src/core/ (plain TypeScript
+// over plain data, with no import of Effect) and the public SafeRedirect, so that one core serves both.
+const root = path.resolve(import.meta.dirname, "../..")
 const sharedCore = [
   "src/SafeRedirect.ts",
-  "src/internal/boundedCache.ts",
-  "src/internal/cookieHeader.ts",
-  "src/internal/crypto.ts",
-  "src/internal/cookieCodecCore.ts",
-  "src/internal/cookiePersistenceCore.ts",
-  "src/internal/credentialsCore.ts",
-  "src/internal/csrfCore.ts",
-  "src/internal/flaskCore.ts",
-  "src/internal/loginOptionsCore.ts",
-  "src/internal/memoryStoreCore.ts",
-  "src/internal/redisCore.ts",
-  "src/internal/refusalCore.ts",
-  "src/internal/rememberMeCore.ts",
-  "src/internal/requestSessionCore.ts",
-  "src/internal/rememberSeriesCore.ts",
-  "src/internal/secureCookiesCore.ts",
-  "src/internal/sessionData.ts",
-  "src/internal/sessionJournal.ts",
-  "src/internal/sessionProtection.ts",
-  "src/internal/signer.ts",
-  "src/internal/sqlCore.ts",
-  "src/internal/storePersistenceCore.ts",
-  "src/internal/userResolutionCore.ts"
+  ...fs.readdirSync(path.join(root, "src/core")).filter((file) => file.endsWith(".ts")).map((file) =>
+    `src/core/${file}`
+  )
 ]
 
-const root = path.resolve(import.meta.dirname, "../..")
 const importsOf = (file: string): Array<string> =>
   Array.from(
     fs.readFileSync(path.join(root, file), "utf8")

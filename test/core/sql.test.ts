@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as sqlCore from "../../src/internal/sqlCore.js"
+import * as sqlCore from "../../src/core/sql.js"
 
 describe("sqlCore", () => {
   it("takes only a plain identifier as the table name", () => {

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as core from "../../src/internal/secureCookiesCore.js"
+import * as core from "../../src/core/secureCookies.js"
 
 const request = (headers: Record<string, string>, encrypted = false) => ({ source: { socket: { encrypted } }, headers })
 
