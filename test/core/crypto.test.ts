@@ -93,6 +93,13 @@ describe("seal / open (AES-256-GCM)", () => {
     )
     assert.isUndefined(crypto.open(key, sealed.subarray(0, 27), aad))
   })
+
+  it("anything shorter than IV and tag (28 bytes) is refused, never a throw, even an empty message", () => {
+    const sealed = crypto.seal(key, Buffer.from("hello"), aad)
+    for (let length = 0; length < 28; length++) {
+      assert.isUndefined(crypto.open(key, sealed.subarray(0, length), aad), `length ${length}`)
+    }
+  })
 })
 
 describe("sha512Hex, randomToken, and the shortest sealed message", () => {
