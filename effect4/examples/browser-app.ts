@@ -5,7 +5,7 @@
  * examples/browser-app.ts.
  *
  *     PORT=3003 node --experimental-transform-types --no-warnings \
- *       --import ./test/conformance/register.ts examples/browser-app.ts     # users: ada / ada-password
+ *       --import ./scripts/register.ts examples/browser-app.ts     # users: ada / ada-password
  *
  * The app itself is `BrowserApp` (Effect 4's router is built in a scope, so it is an effect that gives the
  * app: `HttpServer.serve(yield* BrowserApp)`), so that tests can serve it too.

@@ -6,7 +6,7 @@
  *
  *     DATABASE_URL=postgres://app@127.0.0.1:5432/app node --experimental-transform-types examples/postgres.ts
  *
- * (http://127.0.0.1:3020; from effect4/, add `--import ./test/conformance/register.ts` to run it on the sources.)
+ * (http://127.0.0.1:3020; from effect4/, add `--import ./scripts/register.ts` to run it on the sources.)
  */
 import { LoginManager, Session, UserLoader } from "@effect-login/effect4"
 import * as SqlStore from "@effect-login/effect4/SqlStore"

@@ -7,7 +7,7 @@
  *
  * Without SECRET_KEY it runs with a development secret, and says so loudly.
  * The app itself is `QuickstartApp`, so that tests can serve it too. `npm start` runs this file on the
- * Node 22 of this package, which transforms its TypeScript itself (test/conformance/register.ts resolves
+ * Node 22 of this package, which transforms its TypeScript itself (scripts/register.ts resolves
  * `@effect-login/effect4` to the sources); in an app of yours, run it as you run the rest of your code.
  *
  * It is self-contained: the password hashing of the Effect 3 line's examples/recipes/passwords.ts and the

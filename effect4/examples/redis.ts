@@ -6,7 +6,7 @@
  *     redis-server --port 6379 --save '' &
  *     REDIS_URL=redis://127.0.0.1:6379 node --experimental-transform-types examples/redis.ts   # :3010 and :3011
  *
- * (from effect4/, add `--import ./test/conformance/register.ts` to run it on the sources.)
+ * (from effect4/, add `--import ./scripts/register.ts` to run it on the sources.)
  */
 import { LoginManager, RedisStore, Session, SessionStore, UserLoader } from "@effect-login/effect4"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"

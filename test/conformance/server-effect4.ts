@@ -9,7 +9,7 @@
  */
 
 // Imported by a computed path so that the Effect 3 type check does not follow it: it is the Effect 4 line's program.
-const effect4 = "../../effect4/test/conformance/"
-await import(`${effect4}register.ts`)
-const { main } = await import(`${effect4}server-effect4.ts`) as { readonly main: () => void }
+const effect4 = "../../effect4/"
+await import(`${effect4}scripts/register.ts`)
+const { main } = await import(`${effect4}test/conformance/server-effect4.ts`) as { readonly main: () => void }
 main()

@@ -22,7 +22,7 @@ const server = [
   "--experimental-transform-types",
   "--no-warnings",
   "--import",
-  "./test/conformance/register.ts",
+  "./scripts/register.ts",
   "test/conformance/server-effect4.ts"
 ]
 

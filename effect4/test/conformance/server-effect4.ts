@@ -4,7 +4,7 @@
  * `@effect-login/effect4`. The twin of the Effect 3 line's
  * test/conformance/server.ts (same routes, users, stores and configuration).
  *
- *     PORT=8123 npx node --experimental-transform-types --import ./test/conformance/register.ts \
+ *     PORT=8123 npx node --experimental-transform-types --import ./scripts/register.ts \
  *       test/conformance/server-effect4.ts
  *
  * (from effect4/, on the Node 22 of its devDependencies: Node transforms the

@@ -1,8 +1,9 @@
 /**
- * Lets Node run the Effect 4 line's TypeScript as it is, for the conformance
- * server's own process (Node 22 strips the types; nothing is compiled):
+ * Lets Node run the Effect 4 line's TypeScript as it is (Node 22 transforms the
+ * types; nothing is compiled): the conformance server's own process, the
+ * examples and `npm start`:
  *
- *     node --import ./test/conformance/register.ts test/conformance/server-effect4.ts
+ *     node --import ./scripts/register.ts test/conformance/server-effect4.ts
  *
  * It resolves what tsc and vitest map and Node does not: the package's own
  * name (`@effect-login/effect4`, `@effect-login/effect4/X`) to `src/`, and a
@@ -11,7 +12,7 @@
 import * as fs from "node:fs"
 import { registerHooks } from "node:module"
 
-const src = new URL("../../src/", import.meta.url)
+const src = new URL("../src/", import.meta.url)
 const packageName = "@effect-login/effect4"
 
 registerHooks({
