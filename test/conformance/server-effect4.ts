@@ -5,7 +5,8 @@
  *
  * The server is effect4/test/conformance/server-effect4.ts (the Effect 4
  * suite runs it); this entry resolves the package's name to effect4/src, as
- * that suite does, and starts it. Effect 4 needs Node 22.
+ * that suite does, and starts it. Effect 4 needs Node 22, and the Effect 4 line's dependencies
+ * (`npm ci --prefix effect4`, which `npm test` runs).
  */
 
 // Imported by a computed path so that the Effect 3 type check does not follow it: it is the Effect 4 line's program.
