@@ -39,4 +39,13 @@ describe("cookieCodecCore", () => {
       stale: true
     })
   })
+
+  it("a value of exactly maxBytes opens; one byte more is oversized", () => {
+    const value = signer.sign("n:5")
+    assert.strictEqual(codec.open(signer, value, value.length, parse, () => false)._tag, "Opened")
+    assert.deepStrictEqual(codec.open(signer, value, value.length - 1, parse, () => false), {
+      _tag: "Refused",
+      reason: "Oversized"
+    })
+  })
 })

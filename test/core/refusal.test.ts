@@ -43,4 +43,22 @@ describe("refusalCore", () => {
     })
     assert.strictEqual(core.csrfMessage("x"), "Cross-site request refused: x")
   })
+
+  it("a flashed message without useSessionForNext: next in the query, the flash kept, no next in the session", () => {
+    const settings = { useSessionForNext: false, loginMessage: flash, needsRefreshMessage: undefined }
+    const refused = core.redirect(settings, "Unauthorized", "/login", "/a", (m) => m)
+    assert.strictEqual(refused.location, "/login?next=%2Fa")
+    const kept = refused.keep?.({ id: "s", issuedAt: 0 }, 0)
+    assert.deepStrictEqual(kept?.flashes, [["info", "Please log in"]])
+    assert.isUndefined(kept?.next)
+  })
+
+  it("useSessionForNext without a message: next kept in the session, no flash", () => {
+    const settings = { useSessionForNext: true, loginMessage: undefined, needsRefreshMessage: undefined }
+    const refused = core.redirect(settings, "Unauthorized", "/login", "/a", (m) => m)
+    assert.strictEqual(refused.location, "/login")
+    const kept = refused.keep?.({ id: "s", issuedAt: 0 }, 0)
+    assert.strictEqual(kept?.next, "/a")
+    assert.isUndefined(kept?.flashes)
+  })
 })
