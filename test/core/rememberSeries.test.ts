@@ -36,4 +36,15 @@ describe("rememberSeriesCore", () => {
     assert.strictEqual(core.verdict(rotated.data, presented.validator, 5_000 + core.graceMillis - 1), "Grace")
     assert.strictEqual(core.verdict(rotated.data, presented.validator, 5_000 + core.graceMillis), "Reused")
   })
+
+  it("any other validator is a copied cookie: in the grace window too, and for a series never rotated", () => {
+    const started = core.start({ stamp: undefined, userAgent: undefined }, 0)
+    const presented = core.parse(started.value)!
+    const other = core.parse(core.start({ stamp: undefined, userAgent: undefined }, 0).value)!.validator
+    assert.strictEqual(core.verdict(started.data, other, 0), "Reused")
+    assert.strictEqual(core.verdict(started.data, other, 1), "Reused")
+    const rotated = core.rotate(started.data, presented, 5_000)
+    assert.strictEqual(core.verdict(rotated.data, other, 5_000), "Reused")
+    assert.strictEqual(core.verdict(rotated.data, other, 5_001), "Reused")
+  })
 })

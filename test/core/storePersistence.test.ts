@@ -95,4 +95,43 @@ describe("storePersistenceCore", () => {
     })
     assert.strictEqual(core.infoOf(entry, { usedAt: 3, userAgent: "ua" }, false).kind, "remember")
   })
+
+  it("a presented session is rejected (to clear) or accepted (stale: to write again), never both", () => {
+    assert.deepStrictEqual(core.rejected("raw"), {
+      data: undefined,
+      raw: "raw",
+      presented: true,
+      rejected: true,
+      stale: false
+    })
+    const data = { id: "s", issuedAt: 0 }
+    assert.deepStrictEqual(core.accepted(data, "raw", false), {
+      data,
+      raw: "raw",
+      presented: true,
+      rejected: false,
+      stale: false
+    })
+    assert.isTrue(core.accepted(data, "raw", true).stale)
+  })
+
+  it("a record carries its user for the user's index, only with a login", () => {
+    assert.deepStrictEqual(core.recordOf(login, "encoded", 3, 1, 2), {
+      data: "encoded",
+      userId: "alice",
+      version: 3,
+      createdAt: 1,
+      expiresAt: 2
+    })
+    const anonymous = core.recordOf({ id: "s", issuedAt: 0 }, "encoded", 1, 1, 2)
+    assert.deepStrictEqual(anonymous, { data: "encoded", version: 1, createdAt: 1, expiresAt: 2 })
+    assert.isFalse("userId" in anonymous)
+  })
+
+  it("under the cap, no session ends, however many fewer there are", () => {
+    const entry = (key: string, createdAt: number) => ({ key, session: { createdAt, expiresAt: 9_000 } })
+    const mine = [entry("c", 3), entry("a", 1), entry("b", 2), entry("d", 4)]
+    for (const cap of [5, 6, 10]) assert.deepStrictEqual(core.excess(mine, cap, "d"), [], `cap ${cap}`)
+    assert.deepStrictEqual(core.excess(mine, 3, "d"), ["a"])
+  })
 })
