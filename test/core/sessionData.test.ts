@@ -127,4 +127,44 @@ describe("sessionData", () => {
     ])
     assert.match(issued.id, /^[\w-]{22}$/)
   })
+
+  it("a binding, a next or a stamp that is not there is no key at all (nothing to encode)", () => {
+    const login = sessionData.loggedIn("bob", false, {})(undefined, now)!
+    for (const key of ["client", "stamp", "freshAt"]) assert.isFalse(key in login, key)
+    const flashed = sessionData.withFlash(["message", "hi"])(undefined, now)!
+    assert.isFalse("next" in flashed)
+    const issued = sessionData.issued("alice", true, undefined, now)
+    assert.isFalse("stamp" in issued)
+    assert.strictEqual(issued.freshAt, now)
+  })
+
+  it("a value or a flash on no session starts one, with a new id", () => {
+    for (
+      const data of [sessionData.withValue("k", 1)(undefined, now), sessionData.withFlash(["m", "x"])(undefined, now)]
+    ) {
+      assert.match(data!.id, /^[\w-]{22}$/)
+      assert.strictEqual(data!.issuedAt, now)
+    }
+  })
+
+  it("removing what is not there changes nothing: the same session, or none", () => {
+    const plain = { id: "a", issuedAt: 1 }
+    const withData = { id: "a", data: { a: 1 }, issuedAt: 1 }
+    assert.strictEqual(sessionData.withoutValue("k")(plain, now), plain)
+    assert.strictEqual(sessionData.withoutValue("k")(withData, now), withData)
+    for (
+      const mutation of [
+        sessionData.withoutValue("k"),
+        sessionData.withoutFlashes,
+        sessionData.withoutNext,
+        sessionData.loginEnded("alice")
+      ]
+    ) {
+      assert.isUndefined(mutation(undefined, now))
+    }
+  })
+
+  it("isEmpty: a pending flash is worth a cookie", () => {
+    assert.isFalse(sessionData.isEmpty({ id: "a", flashes: [["message", "hi"]], issuedAt: 1 }))
+  })
 })

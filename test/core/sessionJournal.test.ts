@@ -58,4 +58,23 @@ describe("SessionJournal", () => {
     assert.strictEqual(journal.data, session)
     assert.isFalse(journal.change().dirty)
   })
+
+  it("a change is a new identity only when asked", () => {
+    const journal = new SessionJournal(loaded({ data: session, presented: true }), 5)
+    journal.apply(sessionData.withValue("a", 1))
+    journal.apply(sessionData.withValue("b", 2), {})
+    journal.apply(sessionData.withValue("c", 3), { rotate: false })
+    assert.isFalse(journal.change().rotate)
+    assert.isTrue(journal.change().dirty)
+  })
+
+  it("a first session without a cookie is written; none at all needs no cookie", () => {
+    const first = new SessionJournal(loaded({}), 5)
+    first.apply(sessionData.withValue("a", 1))
+    assert.isTrue(first.change().dirty)
+    const none = new SessionJournal(loaded({}), 5)
+    none.apply(sessionData.loggedOut)
+    assert.isUndefined(none.change().data)
+    assert.isFalse(none.change().dirty)
+  })
 })
