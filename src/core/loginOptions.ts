@@ -17,6 +17,7 @@
 export const minSecretBytes = 32
 
 const checkSecret = (name: string, secret: string): string | undefined => {
+  // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
   const bytes = Buffer.byteLength(secret, "utf8")
   const fix = `set it to at least ${minSecretBytes} random bytes, for example the output of \`openssl rand -base64 32\``
   return bytes === 0

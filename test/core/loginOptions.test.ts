@@ -45,4 +45,77 @@ describe("loginOptionsCore", () => {
     assert.isUndefined(core.cookieProblem("session", "__Host-s", { secure: true, path: "/" }))
     assert.isDefined(core.cookieProblem("session", "__Secure-s", undefined))
   })
+
+  it("says how to fix a short secret", () => {
+    assert.strictEqual(
+      core.problem({}, ["short"], undefined),
+      "SECRET_KEY is 5 bytes, too short to sign sessions safely: set it to at least 32 random bytes, for example " +
+        "the output of `openssl rand -base64 32`"
+    )
+  })
+
+  it("store limits: each of them, zero and fractions refused; a store without remember options is fine", () => {
+    const server = { maxBytes: 1, maxPerUser: 1 }
+    assert.isUndefined(core.problem({}, [secret], server))
+    assert.isUndefined(core.problem({ remember: {} }, [secret], server))
+    assert.strictEqual(
+      core.problem({}, [secret], { ...server, maxBytes: 0 }),
+      "Invalid maxSessionBytes 0: a positive integer"
+    )
+    assert.strictEqual(
+      core.problem({}, [secret], { ...server, maxBytes: 1.5 }),
+      "Invalid maxSessionBytes 1.5: a positive integer"
+    )
+    assert.strictEqual(
+      core.problem({}, [secret], { ...server, maxPerUser: 0 }),
+      "Invalid maxSessionsPerUser 0: a positive integer"
+    )
+    assert.strictEqual(
+      core.problem({ remember: { refreshEachRequest: true } }, [secret], server),
+      "remember.refreshEachRequest (REMEMBER_COOKIE_REFRESH_EACH_REQUEST) cannot be used with a session store: " +
+        "a remember token there has a fixed lifetime, which its use never extends, so that a copied token cannot " +
+        "be kept alive. Remove the option, or lengthen remember.duration."
+    )
+  })
+
+  it("views: the login view is checked too, other schemes refused, the problem named", () => {
+    assert.strictEqual(
+      core.problem({ loginView: "//evil.example" }, [secret], undefined),
+      "Invalid loginView (LOGIN_VIEW) \"//evil.example\": use a path on this site (\"/login\") or an absolute " +
+        "http(s) URL (\"https://auth.example.com/login\")"
+    )
+    for (const view of ["ftp://auth.example.com/login", "data:text/html,x", "http//x"]) {
+      assert.match(core.problem({ loginView: view }, [secret], undefined)!, /^Invalid loginView/, view)
+    }
+    assert.isUndefined(core.problem({ loginView: "http://auth.example.com/login" }, [secret], undefined))
+  })
+
+  it("trusted origins: not a URL, a query or a fragment is a problem, named", () => {
+    assert.deepStrictEqual(core.trustedOrigins(["not a url"]), {
+      _tag: "Problem",
+      problem: "Invalid csrf.trustedOrigins (CSRF_TRUSTED_ORIGINS) entry \"not a url\": an origin is an http(s) " +
+        "scheme and host, like \"https://admin.example.com\""
+    })
+    for (const entry of ["https://a.test/?x=1", "https://a.test/#x", "ws://a.test"]) {
+      assert.strictEqual(core.trustedOrigins([entry])._tag, "Problem", entry)
+    }
+  })
+
+  it("cookies: each rule of the prefixes, and the messages", () => {
+    assert.strictEqual(
+      core.cookieProblem("session", "s", { sameSite: "none" }),
+      "A SameSite=None session cookie must also be Secure"
+    )
+    assert.isUndefined(core.cookieProblem("session", "s", undefined))
+    assert.isUndefined(core.cookieProblem("session", "s", { secure: false }))
+    const host = "Invalid session cookie __Host-s: a __Host- cookie must be Secure, with Path=/ and no Domain"
+    assert.strictEqual(core.cookieProblem("session", "__Host-s", undefined), host)
+    assert.strictEqual(core.cookieProblem("session", "__Host-s", { path: "/" }), host)
+    assert.strictEqual(core.cookieProblem("session", "__Host-s", { secure: true, path: "/", domain: "a.test" }), host)
+    assert.strictEqual(
+      core.cookieProblem("remember", "__Secure-r", { secure: false }),
+      "Invalid remember cookie __Secure-r: a __Secure- cookie must be Secure"
+    )
+    assert.isUndefined(core.cookieProblem("remember", "__Secure-r", { secure: true }))
+  })
 })
