@@ -18,7 +18,6 @@ import * as crypto from "node:crypto"
  * @internal
  */
 export const deriveKey = (secret: string, purpose: string): Buffer =>
-  // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
   Buffer.from(crypto.hkdfSync("sha256", Buffer.from(secret, "utf8"), "effect-login", purpose, 32))
 
 /** @internal */
@@ -42,7 +41,6 @@ export const sha256 = (data: string | Uint8Array): Buffer => crypto.createHash("
  *
  * @internal
  */
-// Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
 export const sha512Hex = (data: string): string => crypto.createHash("sha512").update(data, "utf8").digest("hex")
 
 /**

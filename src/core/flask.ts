@@ -75,7 +75,6 @@ export const decodeRememberCookie = (value: string, secretKey: string): string |
   const digest = cookie.slice(bar + 1)
   if (bar < 0 || !/^[0-9a-f]{128}$/.test(digest)) return undefined
   const payload = cookie.slice(0, bar)
-  // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
   const expected = crypto.hmac("sha512", key, Buffer.from(payload, "utf8"))
   return crypto.timingSafeEqual(expected, Buffer.from(digest, "hex")) ? payload : undefined
 }
@@ -88,7 +87,6 @@ export const decodeRememberCookie = (value: string, secretKey: string): string |
 export const encodeRememberCookie = (userId: string, secretKey: string): string => {
   const key = latin1(secretKey)
   if (key === undefined) throw new RangeError("Flask-Login encodes SECRET_KEY as latin-1")
-  // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
   return `${userId}|${crypto.hmac("sha512", key, Buffer.from(userId, "utf8")).toString("hex")}`
 }
 
@@ -155,7 +153,6 @@ export const decodeSessionCookie = (
   const compressed = value.startsWith(".")
   const payload = value.slice(compressed ? 1 : 0, middle)
   if (![signature, timestamp, payload].every((part) => base64url.test(part))) return undefined
-  // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
   const key = crypto.hmac("sha1", Buffer.from(options.secretKey, "utf8"), "cookie-session")
   const expected = crypto.hmac("sha1", key, signed)
   if (!crypto.timingSafeEqual(Buffer.from(expected.toString("base64url")), Buffer.from(signature))) {

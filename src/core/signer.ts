@@ -56,15 +56,13 @@ export const hmac = (secrets: ReadonlyArray<string>, purpose: string): Signer =>
   const current = keys[0]!
   return {
     sign: (payload) => {
-      // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
       const body = `${current.id}.${Buffer.from(payload, "utf8").toString("base64url")}`
       return `${body}.${crypto.hmacSha256(current.secret, body).toString("base64url")}`
     },
     verify: (value) => {
       const first = value.indexOf(".")
       const last = value.lastIndexOf(".")
-      // Redundant with the checks below, kept for clarity: no dot leaves no key id of ours, one dot an empty payload.
-      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent, see above
+      // Stryker disable next-line LogicalOperator: redundant with the checks below (no dot: no key id; one dot: no payload)
       if (first < 0 || first === last) return undefined
       const key = findKey(keys, value.slice(0, first))
       const body = value.slice(0, last)
@@ -90,13 +88,9 @@ export const aesGcm = (secrets: ReadonlyArray<string>, purpose: string): Signer 
   const aad = Buffer.from(`effect-login/${purpose}`)
   return {
     sign: (payload) =>
-      // Stryker disable next-line StringLiteral: Node reads an empty encoding as UTF-8, its default
       `${current.id}.${crypto.seal(current.secret, Buffer.from(payload, "utf8"), aad).toString("base64url")}`,
     verify: (value) => {
       const dot = value.indexOf(".")
-      // Redundant with the checks below, kept for clarity: without a dot only `id + c` names a key, and its 9
-      // characters are no canonical base64url.
-      // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, see above
       if (dot < 0) return undefined
       const key = findKey(keys, value.slice(0, dot))
       const sealedText = value.slice(dot + 1)
