@@ -13,8 +13,22 @@ const defaults = [
   "test/internal/csrfGuard.test.ts",
   "test/core/signer.test.ts",
   "test/core/crypto.test.ts",
+  "test/core/cryptoPool.test.ts",
+  "test/core/cookieCodec.test.ts",
+  "test/core/csrf.test.ts",
+  "test/core/sessionProtection.test.ts",
+  "test/core/rememberMe.test.ts",
+  "test/core/rememberSeries.test.ts",
+  "test/core/storePersistence.test.ts",
+  "test/core/userResolution.test.ts",
+  "test/core/refusal.test.ts",
+  "test/core/loginOptions.test.ts",
+  "test/core/flask.test.ts",
+  "test/core/sessionData.test.ts",
+  "test/core/sessionJournal.test.ts",
   "test/SessionCookie.test.ts",
-  "test/RememberCookie.test.ts"
+  "test/RememberCookie.test.ts",
+  "test/FlaskCompat.test.ts"
 ].join(",")
 
 export default defineConfig({
