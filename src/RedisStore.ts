@@ -70,7 +70,8 @@ const encodeStored = Schema.encodeSync(Schema.parseJson(SessionStore.StoredSessi
  * @category constructors
  */
 export const make = (client: RedisClient, options: Options = {}): SessionStore.SessionStore => {
-  const { sessions, users } = redis.keysOf(options.prefix)
+  const keys = redis.keysOf(options.prefix)
+  const { sessions, users } = keys
   const timeout = options.timeout ?? "1 second"
   const logged = storeHealth.outageLog(redis.nameOf(client))
   const run = (operation: string, script: string, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>) =>
@@ -104,7 +105,7 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
           run(
             "set",
             redis.setScript,
-            [sessions + key],
+            redis.setKeys(keys, key, session.userId),
             redis.setArgs(key, encodeStored(session), session, expectedVersion, users, now)
           ),
           (reply) => reply === 1
@@ -115,31 +116,34 @@ export const make = (client: RedisClient, options: Options = {}): SessionStore.S
           run("touch", redis.touchScript, [sessions + key], [redis.ttlOf(expiresAt, now), key, users])
         )),
     delete: (key) => Effect.asVoid(run("delete", redis.deleteScript, [sessions + key], [key, users])),
+    // A user's sessions are in the tagged index, and those made by 0.1 in the untagged one.
     listByUser: (userId) =>
       Effect.flatMap(
-        run("listByUser", redis.listScript, [users + userId], [sessions]),
-        (reply) =>
+        Effect.forEach(redis.indexesOf(users, userId), (index) =>
+          run("listByUser", redis.listScript, [index], [sessions])),
+        (replies) =>
           Effect.map(Clock.currentTimeMillis, (now) =>
-            redis.listReply(reply, now).flatMap((found) => {
+            replies.flatMap((reply) =>
+              redis.listReply(reply, now)
+            ).flatMap((found) => {
               const session = withTtl(found)
               return Option.isSome(session) ? [{ key: found.key, session: session.value }] : []
             }))
       ),
     deleteByUser: (userId, except) => {
-      const batch = (cursor: string, total: number): Effect.Effect<number, LoginError.SessionStoreError> =>
+      const batch = (
+        index: string,
+        cursor: string,
+        total: number
+      ): Effect.Effect<number, LoginError.SessionStoreError> =>
         Effect.flatMap(
-          run(
-            "deleteByUser",
-            redis.deleteByUserScript,
-            [users + userId],
-            redis.deleteByUserArgs(sessions, cursor, except)
-          ),
+          run("deleteByUser", redis.deleteByUserScript, [index], redis.deleteByUserArgs(sessions, cursor, except)),
           (reply) => {
             const { count, next } = redis.deleteByUserReply(reply)
-            return next === undefined ? Effect.succeed(total + count) : batch(next, total + count)
+            return next === undefined ? Effect.succeed(total + count) : batch(index, next, total + count)
           }
         )
-      return batch("0", 0)
+      return Effect.reduce(redis.indexesOf(users, userId), 0, (total, index) => batch(index, "0", total))
     }
   }
 }

@@ -8,11 +8,12 @@
 import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Duration, Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
 import { LoginManager, RedisStore, Session, UserLoader } from "effect-login"
 import { Redis } from "ioredis"
 import { createServer } from "node:http"
 import { app, LoginLive } from "../examples/redis.js"
+import * as storePersistence from "../src/core/storePersistence.js"
 import { testClient } from "./utils/client.js"
 import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 
@@ -106,7 +107,7 @@ describe("two instances on one Redis", () => {
           Effect.provide(context)
         )
         yield* reader.get("/login")
-        const index = "effect-login:u:1"
+        const index = "effect-login:u:{356a}1"
         const pttl = (key: string) => Effect.promise(() => client.pttl(key))
         // As if time had passed in Redis too: the session's key has aged by 500 ms, and the index is about to
         // expire (what a session that is only read used to leave behind, as its own key's TTL moved on).
@@ -128,6 +129,33 @@ describe("two instances on one Redis", () => {
     30_000
   )
 
+  it.live("what 0.1 stored (no user tag in the key or the index) is still listed, touched and revoked", () =>
+    Effect.gen(function*() {
+      const redis = yield* redisServer
+      const client = yield* redis.client()
+      const store = RedisStore.make(client)
+      const now = Date.now()
+      const record = { data: "{}", userId: "ada", version: 0, createdAt: now, expiresAt: now + 60_000 }
+      const isMember = (index: string, key: string) => Effect.promise(() => client.sismember(index, key))
+      // A session id of 0.1 has no tag: its key is a bare hash, listed in the index of 0.1.
+      const old = storePersistence.newId(undefined).key
+      const current = storePersistence.newId("ada").key
+      yield* store.set(old, record, undefined)
+      yield* store.set(current, record, undefined)
+      assert.strictEqual(yield* isMember("effect-login:u:ada", old), 1)
+      assert.strictEqual(yield* isMember("effect-login:u:{e4ea}ada", current), 1)
+      assert.deepStrictEqual((yield* store.listByUser("ada")).map((entry) => entry.key).sort(), [old, current].sort())
+      // Touching the old session keeps it in its own index, where revocation finds it.
+      yield* Effect.promise(() => client.del("effect-login:u:ada"))
+      yield* store.touch(old, now + 60_000)
+      assert.strictEqual(yield* isMember("effect-login:u:ada", old), 1)
+      assert.strictEqual(yield* store.deleteByUser("ada", [current]), 1)
+      assert.isTrue(Option.isNone(yield* store.get(old)))
+      assert.isTrue(Option.isSome(yield* store.get(current)))
+      yield* store.delete(current)
+      assert.deepStrictEqual(yield* store.listByUser("ada"), [])
+    }).pipe(Effect.scoped))
+
   it.live(
     "revoking 100,000 sessions of one user never blocks Redis for 100 ms, where one command for all of them does",
     () =>
@@ -140,13 +168,15 @@ describe("two instances on one Redis", () => {
           Effect.sync(() => new Redis(redis.url)),
           (admin) => Effect.sync(() => admin.disconnect())
         )
-        // 100,000 sessions of one user (written by a script: setting them one by one takes a while).
+        // 100,000 sessions of one user, keys and index under the user's tag (written by a script: setting them
+        // one by one takes a while).
         const flood = (user: string) =>
           Effect.promise(() =>
             admin.eval(
-              `for i = 1, 100000 do
-               redis.call('SET', 'effect-login:s:' .. ARGV[1] .. i, '{"data":"{}","userId":"' .. ARGV[1] .. '","version":0,"createdAt":0,"expiresAt":0}', 'PX', 600000)
-               redis.call('SADD', 'effect-login:u:' .. ARGV[1], ARGV[1] .. i)
+              `local tag = '{' .. string.sub(redis.sha1hex(ARGV[1]), 1, 4) .. '}'
+             for i = 1, 100000 do
+               redis.call('SET', 'effect-login:s:' .. ARGV[1] .. i .. tag, '{"data":"{}","userId":"' .. ARGV[1] .. '","version":0,"createdAt":0,"expiresAt":0}', 'PX', 600000)
+               redis.call('SADD', 'effect-login:u:' .. tag .. ARGV[1], ARGV[1] .. i .. tag)
              end`,
               0,
               user
@@ -162,12 +192,12 @@ describe("two instances on one Redis", () => {
           Effect.forEach(Array.from({ length: 50 }), () =>
             Effect.zipRight(Effect.sleep("5 millis"), Effect.timed(store.get("other"))))
         )
-        const ended = yield* store.deleteByUser("flood", ["flood1"])
+        const ended = yield* store.deleteByUser("flood", ["flood1{ff0d}"])
         const latencies = (yield* Fiber.join(other)).map(([duration]) =>
           Duration.toMillis(duration)
         )
         assert.strictEqual(ended, 99_999)
-        assert.deepStrictEqual((yield* store.listByUser("flood")).map((entry) => entry.key), ["flood1"])
+        assert.deepStrictEqual((yield* store.listByUser("flood")).map((entry) => entry.key), ["flood1{ff0d}"])
         const slowLog = Effect.promise(() => admin.call("SLOWLOG", "GET", "10") as Promise<ReadonlyArray<unknown>>)
         assert.deepStrictEqual(yield* slowLog, [], "no command took 100 ms or more")
         // Measured from this process, so only a sanity bound: SLOWLOG above is the measurement.
@@ -186,7 +216,7 @@ describe("two instances on one Redis", () => {
                redis.call('UNLINK', unpack(keys))
              end`,
             1,
-            "effect-login:u:control"
+            "effect-login:u:{2aee}control"
           )
         )
         assert.lengthOf(yield* slowLog, 1, "one command revoking all 100,000 sessions takes 100 ms or more")

@@ -50,7 +50,8 @@ describe("server-side remember tokens", () => {
       const laptop = yield* device("Laptop/1.0")
       const login = yield* laptop.get("/login/1?remember=1")
       const issued = laptop.cookies.get("remember_token")!
-      assert.match(issued, /^[\w-]{22}\.[\w-]{43}$/)
+      // A 128-bit selector and the user's tag ("1": 356a), a 256-bit validator.
+      assert.match(issued, /^[\w-]{22}356a\.[\w-]{43}$/)
       assert.match(login.setCookies.find((line) => line.startsWith("remember_token="))!, /; Max-Age=2592000;/)
 
       yield* TestClock.adjust("10 days")

@@ -87,7 +87,8 @@ describe("server-side sessions", { concurrent: false }, () => {
       const client = yield* storeClient
       yield* client.get("/login/1")
       const id = client.cookies.get("session")!
-      assert.match(id, /^[\w-]{43}$/)
+      // 256 random bits, then the user's tag: SHA-1 of "1" starts 356a (src/core/userTag.ts).
+      assert.match(id, /^[\w-]{43}356a$/)
       const [stored] = yield* sessionsOf("1")
       assert.isDefined(stored)
       assert.notStrictEqual(stored!.key, id)
@@ -158,7 +159,7 @@ describe("server-side sessions", { concurrent: false }, () => {
         yield* visitor.get("/set-foo/cart")
       }
       const one = visitors[0]!
-      assert.notMatch(one.cookies.get("session")!, /^[\w-]{43}$/, "not a store id")
+      assert.notMatch(one.cookies.get("session")!, /^[\w-]{43}(?:[0-9a-f]{4})?$/, "not a store id")
       assert.strictEqual((yield* one.get("/get-foo")).body, "cart")
       assert.deepStrictEqual(JSON.parse((yield* one.get("/flashes")).body), [["info", "hello"]])
       // A tampered anonymous cookie is nothing.
@@ -167,13 +168,13 @@ describe("server-side sessions", { concurrent: false }, () => {
       assert.strictEqual((yield* tampered.get("/get-foo")).body, "")
       // The login carries the anonymous data into a store session; the logout takes it back out.
       yield* one.get("/login/1")
-      assert.match(one.cookies.get("session")!, /^[\w-]{43}$/)
+      assert.match(one.cookies.get("session")!, /^[\w-]{43}356a$/)
       assert.strictEqual((yield* one.get("/get-foo")).body, "cart")
       assert.strictEqual((yield* store.listByUser("1")).length, 1)
       yield* one.get("/logout")
       assert.deepStrictEqual(yield* store.listByUser("1"), [])
       assert.strictEqual((yield* one.get("/get-foo")).body, "cart", "the application's data stays, as Flask's")
-      assert.notMatch(one.cookies.get("session")!, /^[\w-]{43}$/)
+      assert.notMatch(one.cookies.get("session")!, /^[\w-]{43}(?:[0-9a-f]{4})?$/)
     }).pipe(Effect.provide(storeLayer({}, memory))))
 
   it.effect("idle timeout: a session unused for that long ends", () =>
@@ -206,7 +207,7 @@ describe("server-side sessions", { concurrent: false }, () => {
     Effect.gen(function*() {
       const client = yield* storeClient
       const login = yield* client.get("/login/1")
-      assert.match(login.setCookies[0] ?? "", /^session=[\w-]{43}; Max-Age=1800; Path=\//)
+      assert.match(login.setCookies[0] ?? "", /^session=[\w-]{43}356a; Max-Age=1800; Path=\//)
       const expiry = Effect.map(sessionsOf("1"), (sessions) => sessions[0]!.session.expiresAt)
       const first = yield* expiry
       yield* TestClock.adjust("30 seconds")
@@ -217,7 +218,7 @@ describe("server-side sessions", { concurrent: false }, () => {
       const touched = yield* client.get("/username")
       assert.strictEqual(yield* expiry, first + 150_000)
       // Max-Age re-sent with the new expiry (the better-auth logout bug).
-      assert.match(touched.setCookies[0] ?? "", /^session=[\w-]{43}; Max-Age=1800; Path=\//)
+      assert.match(touched.setCookies[0] ?? "", /^session=[\w-]{43}356a; Max-Age=1800; Path=\//)
     }).pipe(
       Effect.provide(
         storeLayer({

@@ -37,6 +37,14 @@ export const hmac = (algorithm: "sha1" | "sha512", key: Uint8Array, data: Uint8A
 export const sha256 = (data: string | Uint8Array): Buffer => crypto.createHash("sha256").update(data).digest()
 
 /**
+ * SHA-1 in hex, for the user tag only (src/core/userTag.ts): Redis' Lua has
+ * `redis.sha1hex` and no SHA-256. Nothing secret or verified depends on it.
+ *
+ * @internal
+ */
+export const sha1Hex = (data: string): string => crypto.createHash("sha1").update(data, "utf8").digest("hex")
+
+/**
  * SHA-512 in hex, as Flask-Login's session identifier is.
  *
  * @internal

@@ -1,13 +1,15 @@
 /**
  * The Redis store's protocol, shared by both lines (no Effect): the key
- * layout (sessions and per-user index sets under one prefix), the Lua
- * scripts that make every operation atomic (compare-and-set, index upkeep,
- * batched revocation), their arguments, and how their replies read. Each
+ * layout (sessions and per-user index sets under one prefix, a user's keys
+ * under the user's hash tag, so that they share a Redis Cluster slot), the
+ * Lua scripts that make every operation atomic (compare-and-set, index
+ * upkeep, batched revocation), their arguments, and how their replies read. Each
  * line's RedisStore.ts runs the scripts through the client, with its timeout,
  * outage log and span, and decodes the stored records with its Schema.
  *
  * @internal
  */
+import * as userTag from "./userTag.js"
 
 /** @internal */
 export const defaultPrefix = "effect-login:"
@@ -32,8 +34,43 @@ export const keysOf = (prefix: string | undefined): { readonly sessions: string;
   return { sessions: `${base}s:`, users: `${base}u:` }
 }
 
-// KEYS[1] session key; ARGV: expected version ("" = must be absent), value, ttl ms, member, user id ("" = none), index prefix
-export const setScript = `
+// A session key made for a login ends with its user's tag in braces (src/core/userTag.ts).
+const taggedKey = /\{[0-9a-f]{4}\}$/
+
+/**
+ * The index that lists a session under `key` for `userId`. A tagged key's
+ * index starts with the user's tag in braces, so that on Redis Cluster the
+ * index and the user's sessions share a slot. An untagged key (made by 0.1)
+ * is listed in the index of 0.1, with no tag: `indexesOf` reads both.
+ *
+ * @internal
+ */
+export const indexOf = (users: string, key: string, userId: string): string =>
+  taggedKey.test(key) ? `${users}{${userTag.of(userId)}}${userId}` : users + userId
+
+/**
+ * The indexes of a user: the tagged one, and the untagged one of 0.1.
+ *
+ * @internal
+ */
+export const indexesOf = (users: string, userId: string): ReadonlyArray<string> => [
+  `${users}{${userTag.of(userId)}}${userId}`,
+  users + userId
+]
+
+// The Lua twin of `indexOf`, for a user read from a stored record: KEYS[1] is the session key,
+// `users` the index prefix. Under the same tag as KEYS[1], so in its slot, though not declared.
+const indexFunction = `
+local function index(users, userId)
+  if string.find(KEYS[1], '{%x%x%x%x}$') then
+    return users .. '{' .. string.sub(redis.sha1hex(userId), 1, 4) .. '}' .. userId
+  end
+  return users .. userId
+end`
+
+// KEYS[1] session key, KEYS[2] the index of the session's user (when it has one); ARGV: expected
+// version ("" = must be absent), value, ttl ms, member, user id ("" = none), index prefix
+export const setScript = `${indexFunction}
 local current = redis.call('GET', KEYS[1])
 if ARGV[1] == '' then
   if current then return 0 end
@@ -41,13 +78,12 @@ else
   if not current then return 0 end
   local ok, decoded = pcall(cjson.decode, current)
   if not ok or tostring(decoded.version) ~= ARGV[1] then return 0 end
-  if decoded.userId and decoded.userId ~= ARGV[5] then redis.call('SREM', ARGV[6] .. decoded.userId, ARGV[4]) end
+  if decoded.userId and decoded.userId ~= ARGV[5] then redis.call('SREM', index(ARGV[6], decoded.userId), ARGV[4]) end
 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 if ARGV[5] ~= '' then
-  local index = ARGV[6] .. ARGV[5]
-  redis.call('SADD', index, ARGV[4])
-  if redis.call('PTTL', index) < tonumber(ARGV[3]) then redis.call('PEXPIRE', index, ARGV[3]) end
+  redis.call('SADD', KEYS[2], ARGV[4])
+  if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
 end
 return 1`
 
@@ -58,24 +94,24 @@ if not value then return nil end
 return { value, redis.call('PTTL', KEYS[1]) }`
 
 // KEYS[1] session key; ARGV: member, index prefix
-export const deleteScript = `
+export const deleteScript = `${indexFunction}
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, decoded = pcall(cjson.decode, current)
-  if ok and decoded.userId then redis.call('SREM', ARGV[2] .. decoded.userId, ARGV[1]) end
+  if ok and decoded.userId then redis.call('SREM', index(ARGV[2], decoded.userId), ARGV[1]) end
   redis.call('DEL', KEYS[1])
 end
 return 1`
 
 // KEYS[1] session key; ARGV: ttl ms, member, index prefix. The index lives as long as its longest
 // session: a session that is only read must not outlive the index that lists and revokes it.
-export const touchScript = `
+export const touchScript = `${indexFunction}
 local value = redis.call('GET', KEYS[1])
 if not value then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 local ok, decoded = pcall(cjson.decode, value)
 if ok and type(decoded.userId) == 'string' then
-  local index = ARGV[3] .. decoded.userId
+  local index = index(ARGV[3], decoded.userId)
   redis.call('SADD', index, ARGV[2])
   if redis.call('PTTL', index) < tonumber(ARGV[1]) then redis.call('PEXPIRE', index, ARGV[1]) end
 end
@@ -121,6 +157,18 @@ return out`
  * @internal
  */
 export const ttlOf = (expiresAt: number, now: number): number => Math.max(1, expiresAt - now)
+
+/**
+ * The keys of `setScript`: the session's, and its user's index.
+ *
+ * @internal
+ */
+export const setKeys = (
+  keys: { readonly sessions: string; readonly users: string },
+  key: string,
+  userId: string | undefined
+): ReadonlyArray<string> =>
+  userId === undefined ? [keys.sessions + key] : [keys.sessions + key, indexOf(keys.users, key, userId)]
 
 /**
  * The arguments of `setScript`.

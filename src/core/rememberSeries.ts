@@ -9,6 +9,7 @@
  * @internal
  */
 import * as crypto from "./crypto.js"
+import * as userTag from "./userTag.js"
 
 /**
  * What the store keeps of a series, in the stored record's `data` (each line's
@@ -39,16 +40,21 @@ const maxUserAgent = 256
 /** The prefix of a series' store key: no session key has a dot. */
 const keyPrefix = "remember."
 
-/** @internal */
-export const keyOf = (selector: string): string => keyPrefix + crypto.sha256(selector).toString("base64url")
+/**
+ * The store key of a selector: its SHA-256, and its user's tag in braces (src/core/userTag.ts).
+ *
+ * @internal
+ */
+export const keyOf = (selector: string): string =>
+  keyPrefix + crypto.sha256(selector).toString("base64url") + userTag.keySuffix(userTag.ofId(selector, 22))
 
 /** @internal */
 export const isSeriesKey = (key: string): boolean => key.startsWith(keyPrefix)
 
 const hash = (validator: string) => crypto.sha256(validator).toString("base64url")
 
-// A 128-bit selector and a 256-bit validator, base64url.
-const cookieFormat = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/
+// A 128-bit selector (then its user's tag) and a 256-bit validator, base64url.
+const cookieFormat = /^([A-Za-z0-9_-]{22}(?:[0-9a-f]{4})?)\.([A-Za-z0-9_-]{43})$/
 
 /**
  * The selector and validator a cookie value carries; `undefined` when it is not one.
@@ -107,10 +113,10 @@ export interface Issued {
  * @internal
  */
 export const start = (
-  login: { readonly stamp: string | undefined; readonly userAgent: string | undefined },
+  login: { readonly userId: string; readonly stamp: string | undefined; readonly userAgent: string | undefined },
   now: number
 ): { readonly key: string; readonly data: SeriesFields; readonly value: string } => {
-  const selector = crypto.randomToken(16)
+  const selector = crypto.randomToken(16) + userTag.of(login.userId)
   const validator = crypto.randomToken(32)
   return {
     key: keyOf(selector),

@@ -14,6 +14,7 @@ import * as cookieHeader from "./cookieHeader.js"
 import * as crypto from "./crypto.js"
 import { isEmpty, type SessionData } from "./sessionData.js"
 import type { Change, Loaded } from "./sessionJournal.js"
+import * as userTag from "./userTag.js"
 
 /**
  * The store's timing (each line's `SessionStore.ExpiryPolicy`), in milliseconds.
@@ -36,23 +37,27 @@ export interface Stored {
   readonly expiresAt: number
 }
 
-// A 256-bit id: 43 base64url characters.
-const wellFormedId = /^[A-Za-z0-9_-]{43}$/
+// A 256-bit id: 43 base64url characters, then its user's tag (src/core/userTag.ts) when it has a login.
+const plainLength = 43
+const wellFormedId = /^[A-Za-z0-9_-]{43}(?:[0-9a-f]{4})?$/
 
 /**
- * The store key of a session id: the store holds only the id's SHA-256.
+ * The store key of a session id: the store holds only the id's SHA-256, and its user's tag in braces.
  *
  * @internal
  */
-export const keyOf = (id: string): string => crypto.sha256(id).toString("base64url")
+export const keyOf = (id: string): string =>
+  crypto.sha256(id).toString("base64url") + userTag.keySuffix(userTag.ofId(id, plainLength))
 
 /**
- * A new session id (for the cookie) and its store key.
+ * A new session id (for the cookie) and its store key; a session with a
+ * login carries its user's tag, so that a sharded store keeps it with the
+ * user's index.
  *
  * @internal
  */
-export const newId = (): { readonly id: string; readonly key: string } => {
-  const id = crypto.randomToken(32)
+export const newId = (userId: string | undefined): { readonly id: string; readonly key: string } => {
+  const id = crypto.randomToken(32) + (userId === undefined ? "" : userTag.of(userId))
   return { id, key: keyOf(id) }
 }
 

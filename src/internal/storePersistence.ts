@@ -69,7 +69,7 @@ export const store = (
   policy: SessionStore.ExpiryPolicy
 ): Persistence => ({
   issue: (data, now) => {
-    const { id, key } = core.newId()
+    const { id, key } = core.newId(data.userId)
     const created = core.recordOf(data, encodeData(data), 0, now, core.expiresAt(policy, now, now))
     return Effect.as(sessions.set(key, created, undefined), id)
   },
@@ -191,7 +191,7 @@ export const store = (
             case "Create": {
               // Session fixation: a new identity, and the old one deleted.
               if (plan.ended !== undefined) yield* sessions.delete(plan.ended)
-              const { id, key: created } = core.newId()
+              const { id, key: created } = core.newId(plan.data.userId)
               const record = core.recordOf(plan.data, encodeData(plan.data), 0, now, core.expiresAt(policy, now, now))
               yield* sessions.set(created, record, undefined)
               if (record.userId !== undefined) yield* capSessions(record.userId, created)

@@ -9,6 +9,24 @@ describe("redisCore", () => {
     assert.strictEqual(redis.nameOf({ options: { host: "db" } }), "Redis at db:6379")
   })
 
+  it("lists a tagged key under the user's tag, so that on Redis Cluster the index shares its slot", () => {
+    // SHA-1 of "ada" starts e4ea; "{e4ea}" is the Redis hash tag of both keys.
+    assert.strictEqual(redis.indexOf("u:", "hash{e4ea}", "ada"), "u:{e4ea}ada")
+    assert.strictEqual(redis.indexOf("u:", "remember.hash{e4ea}", "ada"), "u:{e4ea}ada")
+    // An untagged key (0.1) stays in the untagged index; a brace elsewhere is no tag.
+    assert.strictEqual(redis.indexOf("u:", "hash", "ada"), "u:ada")
+    assert.strictEqual(redis.indexOf("u:", "hash{e4ea}x", "ada"), "u:ada")
+    assert.strictEqual(redis.indexOf("u:", "hash{E4EA}", "ada"), "u:ada")
+    // A user id with braces cannot move the index out of the user's slot: the first braces are the tag.
+    assert.strictEqual(redis.indexOf("u:", "hash{5d65}", "{x}"), "u:{5d65}{x}")
+    assert.deepStrictEqual(redis.indexesOf("u:", "ada"), ["u:{e4ea}ada", "u:ada"])
+    assert.deepStrictEqual(redis.setKeys({ sessions: "s:", users: "u:" }, "hash{e4ea}", "ada"), [
+      "s:hash{e4ea}",
+      "u:{e4ea}ada"
+    ])
+    assert.deepStrictEqual(redis.setKeys({ sessions: "s:", users: "u:" }, "hash", undefined), ["s:hash"])
+  })
+
   it("builds the scripts' arguments: a TTL of at least 1 ms, \"\" for none", () => {
     assert.deepStrictEqual(redis.setArgs("k", "{}", { expiresAt: 100 }, undefined, "u:", 100), [
       "",

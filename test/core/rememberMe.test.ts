@@ -13,7 +13,7 @@ const settings = (store: unknown = undefined): core.Settings => ({
   absoluteMillis: 20_000,
   store
 })
-const series = rememberSeries.start({ stamp: undefined, userAgent: undefined }, 0).value
+const series = rememberSeries.start({ userId: "1", stamp: undefined, userAgent: undefined }, 0).value
 
 class State extends core.RememberState<core.Settings> {
   decodeToken = reader.decodeToken

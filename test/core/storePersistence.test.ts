@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as crypto from "node:crypto"
 import type { Change } from "../../src/core/sessionJournal.js"
 import * as core from "../../src/core/storePersistence.js"
 
@@ -14,9 +15,9 @@ const change = (overrides: Partial<Change>): Change => ({
 
 describe("storePersistenceCore", () => {
   it("tells an id from a signed cookie; the store key is the id's hash", () => {
-    const { id, key } = core.newId()
+    const { id, key } = core.newId(undefined)
     assert.strictEqual(core.keyOf(id), key)
-    assert.notStrictEqual(key, id)
+    assert.strictEqual(key, crypto.createHash("sha256").update(id).digest("base64url"))
     assert.deepStrictEqual(core.presented(`session=${id}`, "session"), { _tag: "Id", raw: id, key })
     assert.deepStrictEqual(core.presented("session=abc.def", "session"), { _tag: "Signed", raw: "abc.def" })
     const none = core.presented(undefined, "session")
@@ -25,6 +26,17 @@ describe("storePersistenceCore", () => {
     assert.isTrue(twice._tag === "Settled" && twice.loaded.presented && twice.loaded.rejected)
     assert.strictEqual(core.idOf(`a=1; session=${id}`, "session"), id)
     assert.strictEqual(core.idOf(undefined, "session"), "")
+  })
+
+  it("a session with a login: its id ends with the user's tag, its store key with the tag in braces", () => {
+    const { id, key } = core.newId("alice")
+    assert.match(id, /^[A-Za-z0-9_-]{43}522b$/)
+    assert.strictEqual(key, `${crypto.createHash("sha256").update(id).digest("base64url")}{522b}`)
+    assert.deepStrictEqual(core.presented(`session=${id}`, "session"), { _tag: "Id", raw: id, key })
+    // A tag is 4 lowercase hex digits; anything else is not an id.
+    for (const raw of [`${"a".repeat(43)}522B`, `${"a".repeat(43)}522`, `${"a".repeat(43)}522bb`]) {
+      assert.strictEqual(core.presented(`session=${raw}`, "session")._tag, "Signed", raw)
+    }
   })
 
   it("takes a signed cookie's session only without a login", () => {

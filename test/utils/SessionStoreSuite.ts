@@ -9,6 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { Layer } from "effect"
 import { Clock, Effect, Option } from "effect"
 import { SessionStore } from "effect-login"
+import * as storePersistence from "../../src/core/storePersistence.js"
 import * as rememberSeries from "../../src/internal/rememberSeries.js"
 
 export interface SuiteOptions {
@@ -36,6 +37,9 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
   // Keys and users unique per test, so that tests sharing a store do not meet.
   let n = 0
   const fresh = () => `${name.replace(/\W/g, "")}-${Date.now()}-${n++}`
+  // A store key as the manager makes one: a new one at each login, with its user's tag (src/core/userTag.ts),
+  // so that a key belongs to one user for its life and a sharded store keeps it with the user's index.
+  const keyFor = (userId?: string) => storePersistence.newId(userId).key
 
   describe(`SessionStore suite: ${name}`, () => {
     test("probe: a store that can serve answers it, as healthCheck does", () =>
@@ -52,7 +56,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
     test("set then get", () =>
       run((store, now) =>
         Effect.gen(function*() {
-          const key = fresh()
+          const key = keyFor("u1")
           assert.isTrue(yield* store.set(key, session(now, { userId: "u1" }), undefined))
           const found = yield* store.get(key)
           assert.isTrue(Option.isSome(found))
@@ -95,8 +99,8 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
     test("delete", () =>
       run((store, now) =>
         Effect.gen(function*() {
-          const key = fresh()
           const user = fresh()
+          const key = keyFor(user)
           yield* store.set(key, session(now, { userId: user }), undefined)
           yield* store.delete(key)
           assert.isTrue(Option.isNone(yield* store.get(key)))
@@ -105,19 +109,20 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("list by user, and the index follows a session's user", () =>
+    test("list by user; a session that leaves its login leaves the index", () =>
       run((store, now) =>
         Effect.gen(function*() {
-          const [a, b, c] = [fresh(), fresh(), fresh()]
           const [alice, bob] = [fresh(), fresh()]
+          const [a, b, c] = [keyFor(alice), keyFor(alice), keyFor(bob)]
           yield* store.set(a, session(now, { userId: alice }), undefined)
           yield* store.set(b, session(now, { userId: alice }), undefined)
           yield* store.set(c, session(now, { userId: bob }), undefined)
           assert.deepStrictEqual((yield* store.listByUser(alice)).map((s) => s.key).sort(), [a, b].sort())
-          // Session b now belongs to bob (a login as another user on the same key).
-          yield* store.set(b, session(now, { userId: bob, version: 1 }), 0)
+          // Session b loses its login under the same key (the manager gives it a new key; a store must not rely on it).
+          yield* store.set(b, session(now, { version: 1 }), 0)
           assert.deepStrictEqual((yield* store.listByUser(alice)).map((s) => s.key), [a])
-          assert.deepStrictEqual((yield* store.listByUser(bob)).map((s) => s.key).sort(), [b, c].sort())
+          assert.deepStrictEqual((yield* store.listByUser(bob)).map((s) => s.key), [c])
+          assert.isTrue(Option.isSome(yield* store.get(b)))
           assert.deepStrictEqual(yield* store.listByUser(fresh()), [])
         })
       ))
@@ -125,8 +130,8 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
     test("a session that is only touched stays listed and revocable after its first expiry", () =>
       run((store, now) =>
         Effect.gen(function*() {
-          const [key, other] = [fresh(), fresh()]
           const user = fresh()
+          const [key, other] = [keyFor(user), keyFor(user)]
           yield* store.set(key, session(now, { userId: user, expiresAt: now + 400 }), undefined)
           yield* store.set(other, session(now, { userId: user, expiresAt: now + 400 }), undefined)
           yield* store.touch(key, now + 60_000)
@@ -141,8 +146,8 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
     test("delete by user, but several", () =>
       run((store, now) =>
         Effect.gen(function*() {
-          const [a, b, c] = [fresh(), fresh(), fresh()]
           const user = fresh()
+          const [a, b, c] = [keyFor(user), keyFor(user), keyFor(user)]
           for (const key of [a, b, c]) yield* store.set(key, session(now, { userId: user }), undefined)
           assert.strictEqual(yield* store.deleteByUser(user, [a, c, fresh()]), 1)
           assert.deepStrictEqual((yield* store.listByUser(user)).map((s) => s.key).sort(), [a, c].sort())
@@ -152,8 +157,8 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
     test("delete by user, but one", () =>
       run((store, now) =>
         Effect.gen(function*() {
-          const [a, b, c, other] = [fresh(), fresh(), fresh(), fresh()]
           const [alice, bob] = [fresh(), fresh()]
+          const [a, b, c, other] = [keyFor(alice), keyFor(alice), keyFor(alice), keyFor(bob)]
           for (const key of [a, b, c]) yield* store.set(key, session(now, { userId: alice }), undefined)
           yield* store.set(other, session(now, { userId: bob }), undefined)
           assert.strictEqual(yield* store.deleteByUser(alice, [a]), 2)
@@ -195,7 +200,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
-            const sessionKey = fresh()
+            const sessionKey = keyFor(user)
             yield* store.set(sessionKey, session(now, { userId: user }), undefined)
             const issued = yield* rememberSeries.create(store, login(user), now, 60_000)
             const used = yield* rememberSeries.use(store, presented(issued.value), now)
@@ -244,7 +249,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
-            const sessionKey = fresh()
+            const sessionKey = keyFor(user)
             yield* store.set(sessionKey, session(now, { userId: user }), undefined)
             const kept = yield* rememberSeries.create(store, login(user), now, 60_000)
             const other = yield* rememberSeries.create(store, login(user), now, 60_000)
