@@ -36,15 +36,17 @@ import * as LoginError from "./LoginError.js"
 import * as SessionStore from "./SessionStore.js"
 
 /**
- * What the store needs of a Redis client (`ioredis` has it).
+ * What the store needs of a Redis client: `ioredis`' `Redis` and `Cluster` have it.
  *
  * @since 0.1.0
  * @category models
  */
 export interface RedisClient {
   readonly eval: (script: string, numberOfKeys: number, ...args: Array<string | number>) => Promise<unknown>
-  /** Where the client connects, when it says (ioredis does): named in start-up and outage messages. */
-  readonly options?: { readonly host?: string | undefined; readonly port?: number | undefined } | undefined
+  /** Where the client connects (`host`, `port`), when it says (ioredis does): named in start-up and outage messages. */
+  readonly options?: object | undefined
+  /** `true` for a Redis Cluster client (ioredis' `Cluster`): named so in start-up and outage messages. */
+  readonly isCluster?: boolean
 }
 
 /**

@@ -19,10 +19,11 @@ export const defaultPrefix = "effect-login:"
  *
  * @internal
  */
-export const nameOf = (
-  client: { readonly options?: { readonly host?: string | undefined; readonly port?: number | undefined } | undefined }
-): string =>
-  client.options?.host === undefined ? "Redis" : `Redis at ${client.options.host}:${client.options.port ?? 6379}`
+export const nameOf = (client: { readonly options?: object | undefined; readonly isCluster?: boolean }): string => {
+  if (client.isCluster === true) return "Redis Cluster"
+  const { host, port } = (client.options ?? {}) as { readonly host?: unknown; readonly port?: unknown }
+  return typeof host === "string" ? `Redis at ${host}:${typeof port === "number" ? port : 6379}` : "Redis"
+}
 
 /**
  * The key prefixes of sessions and of the per-user indexes.

@@ -7,6 +7,9 @@ describe("redisCore", () => {
     assert.deepStrictEqual(redis.keysOf("app:"), { sessions: "app:s:", users: "app:u:" })
     assert.strictEqual(redis.nameOf({}), "Redis")
     assert.strictEqual(redis.nameOf({ options: { host: "db" } }), "Redis at db:6379")
+    assert.strictEqual(redis.nameOf({ options: { host: "db", port: 7000 } }), "Redis at db:7000")
+    assert.strictEqual(redis.nameOf({ options: { port: 7000 } }), "Redis")
+    assert.strictEqual(redis.nameOf({ options: { host: "db" }, isCluster: true }), "Redis Cluster")
   })
 
   it("lists a tagged key under the user's tag, so that on Redis Cluster the index shares its slot", () => {

@@ -16,7 +16,8 @@ export const redisAvailable = ["/usr/bin/redis-server", "/usr/local/bin/redis-se
 export const redisMissing = "redis-server is not installed, and the Redis tests need it: " +
   "`sudo apt-get install -y redis-server` (.ci/run does this)"
 
-const launch = (port: number) =>
+/** Starts redis-server on `port`, with `args` after the defaults; resolves once it accepts connections. */
+export const launch = (port: number, args: ReadonlyArray<string> = []) =>
   new Promise<ChildProcess>((resolve, reject) => {
     const child = spawn("redis-server", [
       "--port",
@@ -26,7 +27,8 @@ const launch = (port: number) =>
       "--save",
       "",
       "--appendonly",
-      "no"
+      "no",
+      ...args
     ], {
       stdio: ["ignore", "pipe", "pipe"]
     })
@@ -38,7 +40,8 @@ const launch = (port: number) =>
     child.once("exit", (code) => reject(new Error(`redis-server exited (${code}): ${output}`)))
   })
 
-const kill = (child: ChildProcess) =>
+/** Stops a redis-server at once. */
+export const kill = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
     if (child.exitCode !== null) return resolve()
     child.once("exit", () => resolve())
@@ -56,7 +59,7 @@ export interface RedisServer {
 
 export const redisServer: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.gen(function*() {
   // The port was free a moment ago; another process may take it first: then try another one.
-  const started = yield* Effect.promise(() => onFreePort(launch))
+  const started = yield* Effect.promise(() => onFreePort((port) => launch(port)))
   const port = started.port
   let child = started.child
   yield* Effect.addFinalizer(() => Effect.promise(() => kill(child)))
