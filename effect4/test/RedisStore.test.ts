@@ -43,23 +43,25 @@ describe("RedisStore on a real Redis", () => {
         // A 2 s idle timeout. Time moves on the TestClock, as the store sees it; Redis keeps its own
         // clock, so its TTLs are read (PTTL) rather than waited for.
         const now = yield* Clock.currentTimeMillis
-        yield* store.set("reader", stored(now, "1", now + 2_000), undefined)
+        // Keys as the manager makes them for user "1": its tag, 356a, in braces.
+        const [reader, admin] = [storePersistence.newId("1").key, storePersistence.newId("1").key]
+        yield* store.set(reader, stored(now, "1", now + 2_000), undefined)
         const index = "effect-login:u:{356a}1"
         const pttl = (key: string) => Effect.promise(() => client.pttl(key))
         // As if time had passed in Redis too: the session's key has aged by 500 ms, and the index is about to
         // expire (what a session that is only read used to leave behind, as its own key's TTL moved on).
-        yield* Effect.promise(() => client.pexpire("effect-login:s:reader", 1_500))
+        yield* Effect.promise(() => client.pexpire(`effect-login:s:${reader}`, 1_500))
         yield* Effect.promise(() => client.pexpire(index, 200))
         yield* TestClock.adjust("500 millis")
         // A read, then the touch that moves its expiry: the key and the index live the whole idle timeout again.
-        yield* store.touch("reader", now + 500 + 2_000)
+        yield* store.touch(reader, now + 500 + 2_000)
         assert.isAbove(yield* pttl(index), 1_800)
-        assert.isAbove(yield* pttl("effect-login:s:reader"), 1_800)
+        assert.isAbove(yield* pttl(`effect-login:s:${reader}`), 1_800)
 
-        yield* store.set("admin", stored(now, "1", now + 2_500), undefined)
-        assert.deepStrictEqual((yield* store.listByUser("1")).map((entry) => entry.key).sort(), ["admin", "reader"])
-        assert.strictEqual(yield* store.deleteByUser("1", ["admin"]), 1)
-        assert.strictEqual((yield* store.get("reader"))._tag, "None")
+        yield* store.set(admin, stored(now, "1", now + 2_500), undefined)
+        assert.deepStrictEqual((yield* store.listByUser("1")).map((entry) => entry.key).sort(), [admin, reader].sort())
+        assert.strictEqual(yield* store.deleteByUser("1", [admin]), 1)
+        assert.strictEqual((yield* store.get(reader))._tag, "None")
       }),
     30_000
   )
