@@ -4,8 +4,9 @@
  * compare-and-set writes in Lua scripts (atomic in Redis).
  *
  * It takes a client rather than making one, so effect-login has no runtime
- * dependency on a Redis library. With `ioredis`, fail fast rather than queue
- * while Redis is away:
+ * dependency on a Redis library. ioredis' `Cluster` works too: a user's
+ * records share one hash slot (docs/sessions-and-stores.md). With `ioredis`,
+ * fail fast rather than queue while Redis is away:
  *
  * @example
  * ```ts
