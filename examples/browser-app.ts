@@ -159,9 +159,9 @@ export const LoginLive = Layer.unwrapEffect(
       LoginManager.layer({
         secretKey,
         loginView: "/login",
-        refreshView: "/refresh",
-        // Plain http on localhost: Secure cookies would not be sent back over it.
-        cookie: { secure: false }
+        // Secure cookies, so named __Host-session and __Host-remember_token: browsers keep them on
+        // http://localhost and 127.0.0.1 too (test/browser runs this in Chromium).
+        refreshView: "/refresh"
       })
   )
 ).pipe(Layer.provide(layerMemory(users)))

@@ -157,13 +157,16 @@ export const ApiLive = HttpApiBuilder.api(Api).pipe(
   ])
 )
 
-/** The login manager, from SECRET_KEY (a development key when unset). */
+/**
+ * The login manager, from SECRET_KEY (a development key when unset). Its cookie is Secure, so its name is
+ * `__Host-session`, as the security scheme above says (browsers keep Secure cookies on http://localhost too).
+ */
 export const LoginLive = Layer.unwrapEffect(
   Effect.map(
     Config.redacted("SECRET_KEY").pipe(
       Config.withDefault(Redacted.make("development-only-secret-do-not-use-in-production!"))
     ),
-    (secretKey) => LoginManager.layer({ secretKey, cookie: { secure: false } })
+    (secretKey) => LoginManager.layer({ secretKey })
   )
 ).pipe(Layer.provide(UsersLive))
 

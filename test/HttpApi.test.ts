@@ -35,7 +35,7 @@ describe("HttpApi", () => {
       assert.strictEqual(wrong._tag, "InvalidCredentials")
 
       assert.deepStrictEqual(yield* api.auth.login({ payload: { username: "Ada", password: "ada-pw" } }), ada)
-      const session = Cookies.get(yield* Ref.get(jar), "session")
+      const session = Cookies.get(yield* Ref.get(jar), "__Host-session")
       assert.isTrue(session._tag === "Some" && session.value.options?.httpOnly === true)
       assert.deepStrictEqual(yield* api.me.me(), ada)
       assert.deepStrictEqual(yield* api.admin.stats(), { users: 2 })
@@ -98,7 +98,7 @@ describe("HttpApi", () => {
       const http = yield* HttpClient.HttpClient
       const doc: any = yield* Effect.flatMap(http.get("/docs/openapi.json"), (r) => r.json)
       assert.deepStrictEqual(doc.components.securitySchemes, {
-        session: { type: "apiKey", name: "session", in: "cookie" },
+        session: { type: "apiKey", name: "__Host-session", in: "cookie" },
         apiKey: { type: "apiKey", name: "X-API-Key", in: "header" }
       })
       assert.deepStrictEqual(doc.paths["/me"].get.security, [{ session: [] }, { apiKey: [] }])

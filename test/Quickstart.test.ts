@@ -53,7 +53,7 @@ describe("quickstart over a real socket", () => {
       const ok = yield* postForm("/login?next=%2Fprotected%3Fx%3D1", { username: "testuser", password: "testpass" })
       assert.strictEqual(ok.res.status, 303)
       assert.strictEqual(ok.res.headers.location, "/protected?x=1")
-      const cookie = Cookies.get(ok.res.cookies, "session")
+      const cookie = Cookies.get(ok.res.cookies, "__Host-session")
       assert.isTrue(cookie._tag === "Some" && cookie.value.options?.httpOnly === true)
 
       assert.include((yield* get("/protected")).body, "Logged in as: testuser")
@@ -80,15 +80,15 @@ describe("quickstart over a real socket", () => {
       const { get, jar, postForm } = yield* browser
       const ok = yield* postForm("/login", { username: "another", password: "anotherpass", remember: "on" })
       assert.strictEqual(ok.res.status, 303)
-      const remember = Cookies.get(ok.res.cookies, "remember_token")
+      const remember = Cookies.get(ok.res.cookies, "__Host-remember_token")
       assert.isTrue(remember._tag === "Some" && remember.value.options?.httpOnly === true)
 
       // Closing the browser: session cookies go, the persistent remember cookie stays.
-      yield* Ref.update(jar, Cookies.remove("session"))
+      yield* Ref.update(jar, Cookies.remove("__Host-session"))
       assert.include((yield* get("/protected")).body, "Logged in as: another")
 
       yield* get("/logout")
-      yield* Ref.update(jar, Cookies.remove("session"))
+      yield* Ref.update(jar, Cookies.remove("__Host-session"))
       assert.strictEqual((yield* get("/protected")).res.status, 302)
     }).pipe(Effect.provide(ServerLive)))
 

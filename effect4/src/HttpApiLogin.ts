@@ -65,11 +65,14 @@ import type * as UserLoader from "./UserLoader.js"
 
 /**
  * The session cookie as an OpenAPI security scheme (`apiKey` in a cookie).
+ * It documents the cookie's name: the default is the default name of a
+ * Secure session cookie, `__Host-session`; pass yours when it is another
+ * (`cookie.name`, or `"session"` for a cookie that is not Secure).
  *
  * @since 0.2.0
  * @category security
  */
-export const sessionCookie = (name = "session"): HttpApiSecurity.ApiKey =>
+export const sessionCookie = (name = "__Host-session"): HttpApiSecurity.ApiKey =>
   HttpApiSecurity.apiKey({ in: "cookie", key: name })
 
 /**

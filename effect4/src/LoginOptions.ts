@@ -22,7 +22,12 @@ import type * as SessionStore from "./SessionStore.js"
  * @category models
  */
 export interface CookieOptions {
-  /** Default `"session"`. */
+  /**
+   * Default `"__Host-session"` when the cookie is Secure, with `Path=/` and no
+   * `Domain` (the defaults; no subdomain or plain-http page can then set it,
+   * ASVS 3.4.4), else `"session"`; always `"session"` with `flaskCompat`,
+   * which reads Flask's cookie by its name.
+   */
   readonly name?: string | undefined
   /** Default `"/"`. */
   readonly path?: string | undefined
@@ -48,7 +53,7 @@ export interface CookieOptions {
  * @category models
  */
 export interface RememberOptions {
-  /** Default `"remember_token"`. */
+  /** Default `"__Host-remember_token"` or `"remember_token"`, by the same rule as the session cookie's. */
   readonly name?: string | undefined
   /**
    * Default 30 days (OWASP ASVS 3.3: a bounded lifetime; Flask-Login's is 365 days);

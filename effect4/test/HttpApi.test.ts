@@ -294,8 +294,10 @@ describe("HttpApi", () => {
     Effect.gen(function*() {
       const http = yield* HttpClient.HttpClient
       const doc: any = yield* Effect.flatMap(http.get("/docs/openapi.json"), (r) => r.json)
+      // The default cookie's name. This server's cookie is not Secure (the test client's jar sends no Secure
+      // cookie to http://127.0.0.1), so it is plain "session" here; in production it is this one.
       assert.deepStrictEqual(doc.components.securitySchemes, {
-        session: { type: "apiKey", name: "session", in: "cookie" },
+        session: { type: "apiKey", name: "__Host-session", in: "cookie" },
         apiKey: { type: "apiKey", name: "X-API-Key", in: "header" }
       })
       assert.deepStrictEqual(doc.paths["/me"].get.security, [{ session: [] }, { apiKey: [] }])

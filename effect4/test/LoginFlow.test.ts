@@ -5,7 +5,7 @@
  */
 import { LoginManager, Session, SessionCookie } from "@effect-login/effect4"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Result } from "effect"
+import { Effect, Layer, Redacted, Result } from "effect"
 import { HttpRouter, HttpServerResponse } from "effect/http"
 import { TestClock } from "effect/testing"
 import { testClient } from "./utils/client.js"
@@ -235,8 +235,38 @@ describe("session cookie", () => {
       const client = yield* testClient(yield* app)
       const response = yield* client.get("/login/1")
       assert.strictEqual(response.setCookies.length, 1)
-      assert.match(response.setCookies[0]!, /^session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)
+      assert.match(
+        response.setCookies[0]!,
+        /^__Host-session=[\w-]+\.[\w-]+\.[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/
+      )
     }).pipe(Effect.provide(loginLayer({ cookie: {} }))))
+
+  // ASVS 3.4.4: where the prefix's rules hold, neither a subdomain nor a plain-http page can set the cookies.
+  it.effect("is __Host-session (and __Host-remember_token) when Secure, Path=/ and without Domain", () =>
+    Effect.gen(function*() {
+      const names = (options: Parameters<typeof loginLayer>[0]) =>
+        Effect.gen(function*() {
+          const client = yield* testClient(yield* app)
+          const response = yield* client.get("/login/1?remember=1")
+          return response.setCookies.map((line) => line.split("=")[0]).sort()
+        }).pipe(Effect.provide(loginLayer(options)))
+      assert.deepStrictEqual(yield* names({ cookie: {} }), ["__Host-remember_token", "__Host-session"])
+      assert.deepStrictEqual(yield* names({ cookie: { secure: false } }), ["remember_token", "session"])
+      assert.deepStrictEqual(yield* names({ cookie: { path: "/app" } }), ["__Host-remember_token", "session"])
+      assert.deepStrictEqual(yield* names({ cookie: { domain: "example.com" } }), [
+        "__Host-remember_token",
+        "session"
+      ])
+      assert.deepStrictEqual(yield* names({ cookie: {}, remember: { domain: "example.com" } }), [
+        "__Host-session",
+        "remember_token"
+      ])
+      // Migrating from Flask: Flask's names, which its cookies have.
+      const flaskCompat = { secretKey: Redacted.make("flask-secret"), until: new Date(Date.now() + 86_400_000) }
+      assert.deepStrictEqual(yield* names({ cookie: {}, flaskCompat }), ["remember_token", "session"])
+      // Named by the application: as named.
+      assert.deepStrictEqual(yield* names({ cookie: { name: "session" }, remember: { name: "rt" } }), ["rt", "session"])
+    }))
 
   it.effect("honours its options: name, path, domain, strict, persistent", () =>
     Effect.gen(function*() {

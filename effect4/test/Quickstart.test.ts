@@ -84,7 +84,7 @@ describe("quickstart over a real socket", () => {
       const { postForm } = yield* browser
       const ok = yield* postForm("/login", { username: "another", password: "anotherpass", remember: "on" })
       assert.strictEqual(ok.res.status, 303)
-      for (const name of ["session", "remember_token"]) {
+      for (const name of ["__Host-session", "__Host-remember_token"]) {
         const options = cookie(ok.res.cookies, name)?.options
         assert.isTrue(options?.secure === true && options.httpOnly === true, name)
       }

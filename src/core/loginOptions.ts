@@ -123,6 +123,28 @@ export const trustedOrigins = (
 }
 
 /**
+ * The name of a cookie the application does not name: `__Host-` and `base`
+ * where the prefix's rules hold (Secure, `Path=/`, no `Domain`; OWASP ASVS
+ * 3.4.4), so that no subdomain or plain-http page can set it; `base` alone
+ * otherwise, and with Flask migration, which reads Flask's cookies by Flask's
+ * names.
+ *
+ * @internal
+ */
+export const defaultCookieName = (
+  base: string,
+  options: {
+    readonly secure?: boolean | undefined
+    readonly path?: string | undefined
+    readonly domain?: string | undefined
+  },
+  flaskCompat: boolean
+): string =>
+  !flaskCompat && options.secure === true && options.path === "/" && options.domain === undefined
+    ? `__Host-${base}`
+    : base
+
+/**
  * What is wrong with a cookie's name and attributes (SameSite=None without
  * Secure, a `__Host-` or `__Secure-` prefix whose rules are not kept): browsers
  * drop such a cookie without a word. The platform's own check comes after.

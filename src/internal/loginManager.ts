@@ -19,6 +19,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { memoize } from "../core/boundedCache.js"
 import * as crypto from "../core/crypto.js"
+import { defaultCookieName } from "../core/loginOptions.js"
 import * as sessionData from "../core/sessionData.js"
 import * as sessionProtection from "../core/sessionProtection.js"
 import * as LoginError from "../LoginError.js"
@@ -59,7 +60,6 @@ export const make = (
 
     const maxAge = Duration.decode(options.maxAge ?? "14 days")
     const cookie = options.cookie ?? {}
-    const cookieName = cookie.name ?? "session"
     const cookieOptions: Cookies.Cookie["options"] = {
       path: cookie.path ?? "/",
       domain: cookie.domain,
@@ -68,8 +68,10 @@ export const make = (
       sameSite: cookie.sameSite ?? "lax",
       maxAge: cookie.persistent === true ? maxAge : undefined
     }
+    // `__Host-session` where the prefix's rules hold (ASVS 3.4.4), unless the app names its cookies.
+    const flaskCompat = options.flaskCompat !== undefined
+    const cookieName = cookie.name ?? defaultCookieName("session", cookieOptions, flaskCompat)
     const remember = options.remember ?? {}
-    const rememberName = remember.name ?? "remember_token"
     const rememberOptions: Cookies.Cookie["options"] = {
       path: remember.path ?? "/",
       domain: remember.domain,
@@ -77,6 +79,7 @@ export const make = (
       httpOnly: remember.httpOnly ?? true,
       sameSite: remember.sameSite ?? "lax"
     }
+    const rememberName = remember.name ?? defaultCookieName("remember_token", rememberOptions, flaskCompat)
     if (rememberName === cookieName) {
       return yield* new LoginError.LoginConfigError({
         message: `The session and remember cookies are both named "${cookieName}"`
@@ -231,7 +234,7 @@ export const defaultConfig: Config.Config<LoginOptions.Options> = Config.all({
   trustedProxies: Config.integer("TRUSTED_PROXIES").pipe(Config.withDefault(0)),
   useSessionForNext: Config.boolean("USE_SESSION_FOR_NEXT").pipe(Config.withDefault(false)),
   cookie: Config.all({
-    name: Config.string("SESSION_COOKIE_NAME").pipe(Config.withDefault("session")),
+    name: optional(Config.string("SESSION_COOKIE_NAME")),
     path: Config.string("SESSION_COOKIE_PATH").pipe(Config.withDefault("/")),
     domain: optional(Config.string("SESSION_COOKIE_DOMAIN")),
     secure: Config.boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true)),
@@ -239,7 +242,7 @@ export const defaultConfig: Config.Config<LoginOptions.Options> = Config.all({
     persistent: Config.boolean("SESSION_COOKIE_PERSISTENT").pipe(Config.withDefault(false))
   }),
   remember: Config.all({
-    name: Config.string("REMEMBER_COOKIE_NAME").pipe(Config.withDefault("remember_token")),
+    name: optional(Config.string("REMEMBER_COOKIE_NAME")),
     duration: Config.duration("REMEMBER_COOKIE_DURATION").pipe(Config.withDefault(Duration.days(30))),
     path: Config.string("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
     domain: optional(Config.string("REMEMBER_COOKIE_DOMAIN")),

@@ -89,7 +89,7 @@ describe("browser-app in chromium", () => {
 
         // 3. The browser restarts: only persistent cookies survive (the remember cookie).
         const persistent = (await first.cookies()).filter((cookie) => cookie.expires !== -1)
-        assert.deepStrictEqual(persistent.map((cookie) => cookie.name), ["remember_token"])
+        assert.deepStrictEqual(persistent.map((cookie) => cookie.name), ["__Host-remember_token"])
         assert.isTrue(persistent[0]!.httpOnly)
         await first.close()
         const second = await browser.newContext()
@@ -113,7 +113,7 @@ describe("browser-app in chromium", () => {
         assert.include(await again.textContent("body"), "You are logged out.")
         await again.goto(`${base}/protected`)
         assert.strictEqual(new URL(again.url()).pathname, "/login")
-        assert.deepStrictEqual((await second.cookies()).filter((cookie) => cookie.name === "remember_token"), [])
+        assert.deepStrictEqual((await second.cookies()).filter((cookie) => cookie.name === "__Host-remember_token"), [])
         await second.close()
       }),
     60_000

@@ -118,4 +118,16 @@ describe("loginOptionsCore", () => {
     )
     assert.isUndefined(core.cookieProblem("remember", "__Secure-r", { secure: true }))
   })
+
+  it("a cookie without a name is __Host- where the prefix's rules hold, and never with Flask migration", () => {
+    const secure = { secure: true, path: "/" }
+    assert.strictEqual(core.defaultCookieName("session", secure, false), "__Host-session")
+    assert.strictEqual(core.defaultCookieName("session", { ...secure, secure: false }, false), "session")
+    assert.strictEqual(core.defaultCookieName("session", { path: "/" }, false), "session")
+    assert.strictEqual(core.defaultCookieName("session", { ...secure, path: "/app" }, false), "session")
+    assert.strictEqual(core.defaultCookieName("session", { ...secure, domain: "example.com" }, false), "session")
+    assert.strictEqual(core.defaultCookieName("remember_token", secure, true), "remember_token")
+    // What it names, the start-up check accepts.
+    assert.isUndefined(core.cookieProblem("session", core.defaultCookieName("session", secure, false), secure))
+  })
 })

@@ -19,6 +19,7 @@ import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import { memoize } from "../../../src/core/boundedCache.js"
 import * as crypto from "../../../src/core/crypto.js"
+import { defaultCookieName } from "../../../src/core/loginOptions.js"
 import * as sessionData from "../../../src/core/sessionData.js"
 import * as sessionProtection from "../../../src/core/sessionProtection.js"
 import * as LoginError from "../LoginError.js"
@@ -62,7 +63,6 @@ export const make = (
 
     const maxAge = Duration.fromInputUnsafe(options.maxAge ?? "14 days")
     const cookie = options.cookie ?? {}
-    const cookieName = cookie.name ?? "session"
     const cookieOptions: Cookies.Cookie["options"] = {
       path: cookie.path ?? "/",
       domain: cookie.domain,
@@ -71,8 +71,10 @@ export const make = (
       sameSite: cookie.sameSite ?? "lax",
       maxAge: cookie.persistent === true ? maxAge : undefined
     }
+    // `__Host-session` where the prefix's rules hold (ASVS 3.4.4), unless the app names its cookies.
+    const flaskCompat = options.flaskCompat !== undefined
+    const cookieName = cookie.name ?? defaultCookieName("session", cookieOptions, flaskCompat)
     const remember = options.remember ?? {}
-    const rememberName = remember.name ?? "remember_token"
     const rememberOptions: Cookies.Cookie["options"] = {
       path: remember.path ?? "/",
       domain: remember.domain,
@@ -80,6 +82,7 @@ export const make = (
       httpOnly: remember.httpOnly ?? true,
       sameSite: remember.sameSite ?? "lax"
     }
+    const rememberName = remember.name ?? defaultCookieName("remember_token", rememberOptions, flaskCompat)
     if (rememberName === cookieName) {
       return yield* new LoginError.LoginConfigError({
         message: `The session and remember cookies are both named "${cookieName}"`
@@ -245,7 +248,7 @@ export const defaultConfig: Config.Config<LoginOptions.Options> = Config.all({
   trustedProxies: Config.Int("TRUSTED_PROXIES").pipe(Config.withDefault(0)),
   useSessionForNext: Config.Boolean("USE_SESSION_FOR_NEXT").pipe(Config.withDefault(false)),
   cookie: Config.all({
-    name: Config.String("SESSION_COOKIE_NAME").pipe(Config.withDefault("session")),
+    name: optional(Config.String("SESSION_COOKIE_NAME")),
     path: Config.String("SESSION_COOKIE_PATH").pipe(Config.withDefault("/")),
     domain: optional(Config.String("SESSION_COOKIE_DOMAIN")),
     secure: Config.Boolean("SESSION_COOKIE_SECURE").pipe(Config.withDefault(true)),
@@ -253,7 +256,7 @@ export const defaultConfig: Config.Config<LoginOptions.Options> = Config.all({
     persistent: Config.Boolean("SESSION_COOKIE_PERSISTENT").pipe(Config.withDefault(false))
   }),
   remember: Config.all({
-    name: Config.String("REMEMBER_COOKIE_NAME").pipe(Config.withDefault("remember_token")),
+    name: optional(Config.String("REMEMBER_COOKIE_NAME")),
     duration: Config.Duration("REMEMBER_COOKIE_DURATION").pipe(Config.withDefault(Duration.days(30))),
     path: Config.String("REMEMBER_COOKIE_PATH").pipe(Config.withDefault("/")),
     domain: optional(Config.String("REMEMBER_COOKIE_DOMAIN")),
