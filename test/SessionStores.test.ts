@@ -9,15 +9,16 @@ import type { SqlClient } from "@effect/sql"
 import { LibsqlClient } from "@effect/sql-libsql"
 import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Redacted, Scope, TestClock } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope, TestClock } from "effect"
 import { RedisStore, SessionStore } from "effect-login"
 import * as SqlStore from "effect-login/SqlStore"
+import type { Redis } from "ioredis"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll } from "vitest"
 import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
-import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
+import { ageKeys, redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 import { suite } from "./utils/SessionStoreSuite.js"
 
 const advance = (millis: number) => TestClock.adjust(millis)
@@ -39,14 +40,20 @@ if (!redisAvailable) {
     it("needs redis-server", () => assert.fail(redisMissing))
   })
 } else {
-  // One server for the file; its TTLs run on the real clock.
+  // A server per test (the suite builds its Layer anew for each). Time moves on the TestClock for the store
+  // and in Redis by ageing its keys, so that no case waits for a TTL.
+  class RedisClient extends Context.Tag("test/RedisClient")<RedisClient, Redis>() {}
   const RedisLive = Layer.unwrapScoped(
     Effect.gen(function*() {
       const server = yield* redisServer
-      return RedisStore.layer(yield* server.client())
+      const client = yield* server.client()
+      return Layer.merge(RedisStore.layer(client), Layer.succeed(RedisClient, client))
     })
   )
-  suite("Redis", Layer.fresh(RedisLive), { advance: (millis) => Effect.sleep(millis), live: true })
+  suite("Redis", Layer.fresh(RedisLive), {
+    advance: (millis) =>
+      Effect.zipRight(advance(millis), Effect.flatMap(RedisClient, (client) => ageKeys(client, millis)))
+  })
 }
 
 // The SQL store: its expiry follows the application's Clock, so TestClock drives it on a real database too.

@@ -9,16 +9,17 @@ import * as SqlStore from "@effect-login/effect4/SqlStore"
 import { NodeFileSystem, NodePath } from "@effect/platform-node"
 import { PgClient } from "@effect/sql-pg"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import { KeyValueStore } from "effect/persistence"
 import type { SqlClient } from "effect/sql"
 import { TestClock } from "effect/testing"
+import type { Redis } from "ioredis"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { afterAll, beforeAll } from "vitest"
 import { postgresAvailable, postgresMissing, postgresServer } from "./utils/postgres.js"
-import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
+import { ageKeys, redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
 import { suite } from "./utils/SessionStoreSuite.js"
 
 const advance = (millis: number) => TestClock.adjust(millis)
@@ -42,14 +43,23 @@ if (!redisAvailable) {
     it("needs redis-server", () => assert.fail(redisMissing))
   })
 } else {
-  // A server per test (the suite builds its Layer anew for each); its TTLs run on the real clock.
+  // A server per test (the suite builds its Layer anew for each). Time moves on the TestClock for the store
+  // and in Redis by ageing its keys, so that no case waits for a TTL.
+  class RedisClient extends Context.Service<RedisClient, Redis>()("test/RedisClient") {}
   const RedisLive = Layer.unwrap(
     Effect.gen(function*() {
       const server = yield* redisServer
-      return RedisStore.layer(yield* server.client())
+      const client = yield* server.client()
+      return Layer.merge(RedisStore.layer(client), Layer.succeed(RedisClient, client))
     })
   )
-  suite("Redis", Layer.fresh(RedisLive), { advance: (millis) => Effect.sleep(millis), live: true })
+  suite("Redis", Layer.fresh(RedisLive), {
+    advance: (millis) =>
+      Effect.gen(function*() {
+        yield* TestClock.adjust(millis)
+        yield* ageKeys(yield* RedisClient, millis)
+      })
+  })
 }
 
 // The SQL store: its expiry follows the application's Clock, so TestClock drives it on a real database too.

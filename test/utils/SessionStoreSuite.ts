@@ -3,7 +3,7 @@
  * passes it, and a third-party store can run it too:
  *
  *     import { suite } from "effect-login/test/utils/SessionStoreSuite" // or copy this file
- *     suite("my store", MyStoreLayer, { advance: (ms) => TestClock.adjust(ms) })
+ *     suite("my store", MyStoreLayer, { advance: (millis) => TestClock.adjust(millis) })
  */
 import { assert, describe, it } from "@effect/vitest"
 import type { Layer } from "effect"
@@ -12,11 +12,15 @@ import { SessionStore } from "effect-login"
 import * as storePersistence from "../../src/core/storePersistence.js"
 import * as rememberSeries from "../../src/internal/rememberSeries.js"
 
-export interface SuiteOptions {
-  /** Moves time forward by `millis` as the store sees it (TestClock, or a real sleep for stores with their own clock). */
-  readonly advance: (millis: number) => Effect.Effect<void>
-  /** Run on the real clock (stores whose expiry is enforced by a server). */
-  readonly live?: boolean
+export interface SuiteOptions<R = never> {
+  /**
+   * Moves time forward by `millis` as the store sees it: the TestClock, and
+   * for a store whose server keeps its own clock (Redis' TTLs), that clock
+   * too (test/utils/redis.ts `ageKeys`), so that no case waits.
+   */
+  readonly advance: (millis: number) => Effect.Effect<void, never, R>
+  /** Runs the cases one at a time: for a store the cases share, where `advance` ages every case's keys. */
+  readonly sequential?: boolean
 }
 
 const session = (now: number, overrides: Partial<SessionStore.StoredSession> = {}): SessionStore.StoredSession => ({
@@ -27,9 +31,12 @@ const session = (now: number, overrides: Partial<SessionStore.StoredSession> = {
   ...overrides
 })
 
-export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionStore, E>, options: SuiteOptions) => {
-  const test = options.live === true ? it.live : it.effect
-  const run = <A, E2>(body: (store: SessionStore.SessionStore, now: number) => Effect.Effect<A, E2>) =>
+export const suite = <E, R = never>(
+  name: string,
+  layer: Layer.Layer<SessionStore.SessionStore | R, E>,
+  options: SuiteOptions<R>
+) => {
+  const run = <A, E2>(body: (store: SessionStore.SessionStore, now: number) => Effect.Effect<A, E2, R>) =>
     Effect.gen(function*() {
       const store = yield* SessionStore.SessionStore
       return yield* body(store, yield* Clock.currentTimeMillis)
@@ -40,9 +47,8 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
   // A store key as the manager makes one: a new one at each login, with its user's tag (src/core/userTag.ts),
   // so that a key belongs to one user for its life and a sharded store keeps it with the user's index.
   const keyFor = (userId?: string) => storePersistence.newId(userId).key
-
-  describe(`SessionStore suite: ${name}`, () => {
-    test("probe: a store that can serve answers it, as healthCheck does", () =>
+  describe(`SessionStore suite: ${name}`, options.sequential === true ? { concurrent: false } : {}, () => {
+    it.effect("probe: a store that can serve answers it, as healthCheck does", () =>
       run((store) =>
         Effect.gen(function*() {
           yield* SessionStore.probe(store)
@@ -50,10 +56,10 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("get of an absent session is None", () =>
+    it.effect("get of an absent session is None", () =>
       run((store) => Effect.map(store.get(fresh()), (found) => assert.isTrue(Option.isNone(found)))))
 
-    test("set then get", () =>
+    it.effect("set then get", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const key = keyFor("u1")
@@ -69,7 +75,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("set is compare-and-set on the version", () =>
+    it.effect("set is compare-and-set on the version", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const key = fresh()
@@ -82,7 +88,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("expires, and touch moves the expiry", () =>
+    it.effect("expires, and touch moves the expiry", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const short = fresh()
@@ -96,7 +102,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("delete", () =>
+    it.effect("delete", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const user = fresh()
@@ -109,7 +115,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("list by user; a session that leaves its login leaves the index", () =>
+    it.effect("list by user; a session that leaves its login leaves the index", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const [alice, bob] = [fresh(), fresh()]
@@ -127,7 +133,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("a session that is only touched stays listed and revocable after its first expiry", () =>
+    it.effect("a session that is only touched stays listed and revocable after its first expiry", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const user = fresh()
@@ -143,7 +149,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("delete by user, but several", () =>
+    it.effect("delete by user, but several", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const user = fresh()
@@ -154,7 +160,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("delete by user, but one", () =>
+    it.effect("delete by user, but one", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const [alice, bob] = [fresh(), fresh()]
@@ -177,7 +183,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
       const login = (userId: string) => ({ userId, stamp: "st", userAgent: "Suite/1.0" })
       const presented = (value: string) => rememberSeries.parse(value)!
 
-      test("a use rotates the validator and never extends the series' expiry", () =>
+      it.effect("a use rotates the validator and never extends the series' expiry", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
@@ -196,7 +202,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("the validator rotated away: accepted in the grace window, then theft ends the user's everything", () =>
+      it.effect("the validator rotated away: accepted in the grace window, then theft ends the user's everything", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
@@ -222,7 +228,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("a validator that never was the series' is theft too", () =>
+      it.effect("a validator that never was the series' is theft too", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
@@ -233,7 +239,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("revoked, or expired, a series is unknown", () =>
+      it.effect("revoked, or expired, a series is unknown", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const revoked = yield* rememberSeries.create(store, login(fresh()), now, 60_000)
@@ -245,7 +251,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("series are listed and revoked with the user's sessions", () =>
+      it.effect("series are listed and revoked with the user's sessions", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()

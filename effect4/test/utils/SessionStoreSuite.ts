@@ -3,7 +3,7 @@
  * passes it, and a third-party store can run it too:
  *
  *     import { suite } from "./utils/SessionStoreSuite.js" // or copy this file
- *     suite("my store", MyStoreLayer, { advance: (ms) => TestClock.adjust(ms) })
+ *     suite("my store", MyStoreLayer, { advance: (millis) => TestClock.adjust(millis) })
  */
 import * as SessionStore from "@effect-login/effect4/SessionStore"
 import { assert, describe, it } from "@effect/vitest"
@@ -12,11 +12,15 @@ import { Clock, Effect, Option } from "effect"
 import * as storePersistence from "../../../src/core/storePersistence.js"
 import * as rememberSeries from "../../src/internal/rememberSeries.js"
 
-export interface SuiteOptions {
-  /** Moves time forward by `millis` as the store sees it (TestClock, or a real sleep for stores with their own clock). */
-  readonly advance: (millis: number) => Effect.Effect<void>
-  /** Run on the real clock (stores whose expiry is enforced by a server). */
-  readonly live?: boolean
+export interface SuiteOptions<R = never> {
+  /**
+   * Moves time forward by `millis` as the store sees it: the TestClock, and
+   * for a store whose server keeps its own clock (Redis' TTLs), that clock
+   * too (test/utils/redis.ts `ageKeys`), so that no case waits.
+   */
+  readonly advance: (millis: number) => Effect.Effect<void, never, R>
+  /** Runs the cases one at a time: for a store the cases share, where `advance` ages every case's keys. */
+  readonly sequential?: boolean
 }
 
 const session = (now: number, overrides: Partial<SessionStore.StoredSession> = {}): SessionStore.StoredSession => ({
@@ -27,9 +31,12 @@ const session = (now: number, overrides: Partial<SessionStore.StoredSession> = {
   ...overrides
 })
 
-export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionStore, E>, options: SuiteOptions) => {
-  const test = options.live === true ? it.live : it.effect
-  const run = <A, E2>(body: (store: SessionStore.SessionStore, now: number) => Effect.Effect<A, E2>) =>
+export const suite = <E, R = never>(
+  name: string,
+  layer: Layer.Layer<SessionStore.SessionStore | R, E>,
+  options: SuiteOptions<R>
+) => {
+  const run = <A, E2>(body: (store: SessionStore.SessionStore, now: number) => Effect.Effect<A, E2, R>) =>
     Effect.gen(function*() {
       const store = yield* SessionStore.SessionStore
       return yield* body(store, yield* Clock.currentTimeMillis)
@@ -43,9 +50,8 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
   // A store key as the manager makes one: a new one at each login, with its user's tag (src/core/userTag.ts),
   // so that a key belongs to one user for its life and a sharded store keeps it with the user's index.
   const keyFor = (userId?: string) => storePersistence.newId(userId).key
-
-  describe(`SessionStore suite: ${name}`, () => {
-    test("probe: a store that can serve answers it, as healthCheck does", () =>
+  describe(`SessionStore suite: ${name}`, options.sequential === true ? { concurrent: false } : {}, () => {
+    it.effect("probe: a store that can serve answers it, as healthCheck does", () =>
       run((store) =>
         Effect.gen(function*() {
           yield* SessionStore.probe(store)
@@ -53,10 +59,10 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("get of an absent session is None", () =>
+    it.effect("get of an absent session is None", () =>
       run((store) => Effect.map(store.get(fresh()), (found) => assert.isTrue(Option.isNone(found)))))
 
-    test("set then get", () =>
+    it.effect("set then get", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const key = keyFor("u1")
@@ -72,7 +78,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("set is compare-and-set on the version", () =>
+    it.effect("set is compare-and-set on the version", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const key = fresh()
@@ -85,7 +91,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("expires, and touch moves the expiry", () =>
+    it.effect("expires, and touch moves the expiry", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const short = fresh()
@@ -99,7 +105,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("delete", () =>
+    it.effect("delete", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const user = fresh()
@@ -112,7 +118,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("list by user; a session that leaves its login leaves the index", () =>
+    it.effect("list by user; a session that leaves its login leaves the index", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const [alice, bob] = [fresh(), fresh()]
@@ -130,7 +136,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("a session that is only touched stays listed and revocable after its first expiry", () =>
+    it.effect("a session that is only touched stays listed and revocable after its first expiry", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const user = fresh()
@@ -146,7 +152,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("delete by user, but several", () =>
+    it.effect("delete by user, but several", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const user = fresh()
@@ -157,7 +163,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
         })
       ))
 
-    test("delete by user, but one", () =>
+    it.effect("delete by user, but one", () =>
       run((store, now) =>
         Effect.gen(function*() {
           const [alice, bob] = [fresh(), fresh()]
@@ -180,7 +186,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
       const login = (userId: string) => ({ userId, stamp: "st", userAgent: "Suite/1.0" })
       const presented = (value: string) => rememberSeries.parse(value)!
 
-      test("a use rotates the validator and never extends the series' expiry", () =>
+      it.effect("a use rotates the validator and never extends the series' expiry", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
@@ -199,7 +205,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("the validator rotated away: accepted in the grace window, then theft ends the user's everything", () =>
+      it.effect("the validator rotated away: accepted in the grace window, then theft ends the user's everything", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
@@ -225,7 +231,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("a validator that never was the series' is theft too", () =>
+      it.effect("a validator that never was the series' is theft too", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()
@@ -236,7 +242,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("revoked, or expired, a series is unknown", () =>
+      it.effect("revoked, or expired, a series is unknown", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const revoked = yield* rememberSeries.create(store, login(fresh()), now, 60_000)
@@ -248,7 +254,7 @@ export const suite = <E>(name: string, layer: Layer.Layer<SessionStore.SessionSt
           })
         ))
 
-      test("series are listed and revoked with the user's sessions", () =>
+      it.effect("series are listed and revoked with the user's sessions", () =>
         run((store, now) =>
           Effect.gen(function*() {
             const user = fresh()

@@ -96,3 +96,20 @@ const waitReady = (redis: Redis) =>
     if (redis.status === "ready") return resolve()
     redis.once("ready", () => resolve())
   })
+
+/**
+ * Time passes in Redis as `millis` of waiting would make it pass, without
+ * waiting: every key's TTL shrinks by `millis`, and a key whose TTL runs out
+ * is deleted. Redis keeps its own clock; a test moves the application's with
+ * TestClock and Redis' with this.
+ */
+export const ageKeys = (redis: Redis, millis: number): Effect.Effect<void> =>
+  Effect.promise(async () => {
+    for await (const keys of redis.scanStream({ count: 1_000 }) as AsyncIterable<ReadonlyArray<string>>) {
+      for (const key of keys) {
+        const ttl = await redis.pttl(key)
+        if (ttl > millis) await redis.pexpire(key, ttl - millis)
+        else if (ttl >= 0) await redis.del(key)
+      }
+    }
+  })

@@ -11,7 +11,7 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { freePort, onFreePort } from "./freePort.js"
-import { kill, launch } from "./redis.js"
+import { ageKeys, kill, launch } from "./redis.js"
 
 export interface RedisCluster {
   /** The masters' client ports. */
@@ -88,3 +88,7 @@ export const redisCluster: Effect.Effect<RedisCluster, never, Scope.Scope> = Eff
     )
   }
 })
+
+/** Time passes on every node of the cluster (`ageKeys`). */
+export const ageCluster = (cluster: Cluster, millis: number): Effect.Effect<void> =>
+  Effect.forEach(cluster.nodes("master"), (node) => ageKeys(node, millis), { discard: true, concurrency: "unbounded" })
