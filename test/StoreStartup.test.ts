@@ -14,7 +14,7 @@ import { Redis } from "ioredis"
 import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
 import { captureLogs } from "./utils/logs.js"
-import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
+import { ready, redisAvailable, redisMissing, redisServer, watchFailures } from "./utils/redis.js"
 
 interface User {
   readonly id: string
@@ -56,9 +56,9 @@ describe("RedisStore.layer in production", () => {
     Effect.gen(function*() {
       const redis = yield* redisServer
       yield* redis.stop
-      const client = yield* redis.client({ connected: false })
-      // Redis comes up while the application starts.
-      const starting = yield* Effect.fork(Effect.zipRight(Effect.sleep("400 millis"), redis.start))
+      const { client, firstFailure } = watchFailures(yield* redis.client({ connected: false }))
+      // Redis comes up while the application starts: once the store has been refused.
+      const starting = yield* Effect.fork(Effect.zipRight(firstFailure, redis.start))
       const context = yield* Layer.build(loginOver(RedisStore.layer(client)))
       yield* Fiber.join(starting)
       const browser = yield* Effect.provide(testClient(app), context)
@@ -114,12 +114,8 @@ describe("RedisStore.layer in production", () => {
         assert.strictEqual((yield* visitor.get("/me")).status, 401)
 
         yield* redis.start
-        let status = 0
-        for (let i = 0; i < 50 && status !== 401; i++) {
-          status = (yield* user.get("/me")).status
-          if (status !== 401) yield* Effect.sleep("100 millis")
-        }
-        assert.strictEqual(status, 401, "back: Redis kept nothing, so the user is anonymous")
+        yield* ready(client)
+        assert.strictEqual((yield* user.get("/me")).status, 401, "back: Redis kept nothing, so the user is anonymous")
 
         const errors = logs.lines.filter((line) => line.level === "ERROR")
         assert.strictEqual(errors.length, 1, JSON.stringify(logs.lines))
@@ -144,11 +140,8 @@ describe("RedisStore.layer in production", () => {
         assert.strictEqual((yield* browser.get("/")).body, "public")
         assert.strictEqual((yield* browser.get("/login")).status, 503)
         yield* redis.start
-        let status = 0
-        for (let i = 0; i < 50 && status !== 200; i++) {
-          status = (yield* browser.get("/login")).status
-          if (status !== 200) yield* Effect.sleep("100 millis")
-        }
+        yield* ready(client)
+        assert.strictEqual((yield* browser.get("/login")).status, 200)
         assert.strictEqual((yield* browser.get("/me")).body, "Ada")
       }).pipe(Effect.scoped),
     30_000

@@ -43,7 +43,9 @@ describe("SqlStore on PostgreSQL", () => {
         const database = yield* Layer.build(PgClient.layer({ url: Redacted.make(pg.url) }))
         yield* Effect.provide(SqlStore.migrate(), database)
         yield* pg.stop
-        // PostgreSQL comes up while the application starts.
+        // PostgreSQL comes up while the application starts. A delay, not a wait: the store's first probes are
+        // refused meanwhile, and were PostgreSQL up sooner the test would still hold (the Redis twin starts its
+        // server on the store's first refusal; the SQL client offers no such hook).
         const starting = yield* Effect.forkChild(Effect.andThen(Effect.sleep("400 millis"), pg.start))
         const store = yield* built(SqlStore.layer().pipe(Layer.provide(Layer.succeedContext(database))))
         yield* Fiber.join(starting)

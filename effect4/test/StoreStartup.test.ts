@@ -19,7 +19,7 @@ import { HttpRouter, HttpServerResponse } from "effect/http"
 import { Redis } from "ioredis"
 import { testClient } from "./utils/client.js"
 import { freePort } from "./utils/freePort.js"
-import { redisAvailable, redisMissing, redisServer } from "./utils/redis.js"
+import { ready, redisAvailable, redisMissing, redisServer, watchFailures } from "./utils/redis.js"
 
 /** What the library logged during a test: every line from Info up, with its level, and the Layer that records it. */
 const captureLogs = () => {
@@ -49,9 +49,9 @@ describe("RedisStore.layer in production", () => {
     Effect.gen(function*() {
       const redis = yield* redisServer
       yield* redis.stop
-      const client = yield* redis.client({ connected: false })
-      // Redis comes up while the application starts.
-      const starting = yield* Effect.forkChild(Effect.andThen(Effect.sleep("400 millis"), redis.start))
+      const { client, firstFailure } = watchFailures(yield* redis.client({ connected: false }))
+      // Redis comes up while the application starts: once the store has been refused.
+      const starting = yield* Effect.forkChild(Effect.andThen(firstFailure, redis.start))
       const store = yield* built(RedisStore.layer(client))
       yield* Fiber.join(starting)
       assert.isTrue(yield* store.set("k", stored(Date.now()), undefined))
@@ -104,12 +104,7 @@ describe("RedisStore.layer in production", () => {
         assert.strictEqual(unready._tag, "SessionStoreError")
 
         yield* redis.start
-        let back = false
-        for (let i = 0; i < 50 && !back; i++) {
-          back = Exit.isSuccess(yield* Effect.exit(store.get("k")))
-          if (!back) yield* Effect.sleep("100 millis")
-        }
-        assert.isTrue(back, "the client reconnected")
+        yield* ready(client)
         assert.isTrue(Option.isNone(yield* store.get("k")), "back: Redis kept nothing")
 
         const errors = logs.lines.filter((line) => line.level === "Error")
@@ -139,12 +134,8 @@ describe("RedisStore.layer in production", () => {
           "SessionStoreError"
         )
         yield* redis.start
-        let written = false
-        for (let i = 0; i < 50 && !written; i++) {
-          written = yield* Effect.orElseSucceed(store.set("k", stored(Date.now()), undefined), () => false)
-          if (!written) yield* Effect.sleep("100 millis")
-        }
-        assert.isTrue(written)
+        yield* ready(client)
+        assert.isTrue(yield* store.set("k", stored(Date.now()), undefined))
         assert.isTrue(Option.isSome(yield* store.get("k")))
       }),
     30_000
@@ -227,9 +218,9 @@ describe("RedisStore.layer in production, over HTTP", () => {
     Effect.gen(function*() {
       const redis = yield* redisServer
       yield* redis.stop
-      const client = yield* redis.client({ connected: false })
-      // Redis comes up while the application starts.
-      const starting = yield* Effect.forkChild(Effect.andThen(Effect.sleep("400 millis"), redis.start))
+      const { client, firstFailure } = watchFailures(yield* redis.client({ connected: false }))
+      // Redis comes up while the application starts: once the store has been refused.
+      const starting = yield* Effect.forkChild(Effect.andThen(firstFailure, redis.start))
       const context = yield* Layer.build(loginOver(RedisStore.layer(client)))
       yield* Fiber.join(starting)
       const browser = yield* browserOf(context)
@@ -260,12 +251,8 @@ describe("RedisStore.layer in production, over HTTP", () => {
         assert.strictEqual((yield* visitor.get("/me")).status, 401)
 
         yield* redis.start
-        let status = 0
-        for (let i = 0; i < 50 && status !== 401; i++) {
-          status = (yield* user.get("/me")).status
-          if (status !== 401) yield* Effect.sleep("100 millis")
-        }
-        assert.strictEqual(status, 401, "back: Redis kept nothing, so the user is anonymous")
+        yield* ready(client)
+        assert.strictEqual((yield* user.get("/me")).status, 401, "back: Redis kept nothing, so the user is anonymous")
 
         const errors = logs.lines.filter((line) => line.level === "Error")
         assert.strictEqual(errors.length, 1, JSON.stringify(logs.lines))
@@ -291,12 +278,8 @@ describe("RedisStore.layer in production, over HTTP", () => {
         assert.strictEqual((yield* browser.get("/")).body, "public")
         assert.strictEqual((yield* browser.get("/login")).status, 503)
         yield* redis.start
-        let status = 0
-        for (let i = 0; i < 50 && status !== 200; i++) {
-          status = (yield* browser.get("/login")).status
-          if (status !== 200) yield* Effect.sleep("100 millis")
-        }
-        assert.strictEqual(status, 200)
+        yield* ready(client)
+        assert.strictEqual((yield* browser.get("/login")).status, 200)
         assert.strictEqual((yield* browser.get("/me")).body, "Ada")
       }),
     30_000

@@ -98,6 +98,33 @@ const waitReady = (redis: Redis) =>
   })
 
 /**
+ * Once the client is connected and ready, at once or when it next is (ioredis
+ * reconnects by itself after an outage): what a test awaits instead of polling.
+ */
+export const ready = (redis: Redis): Effect.Effect<void> => Effect.promise(() => waitReady(redis))
+
+/**
+ * The client as the store sees it, and the first failure of one of its
+ * commands: a test that brings Redis up while the store waits for it starts
+ * Redis once the store has been refused at least once.
+ */
+export const watchFailures = (redis: Redis) => {
+  let refused: () => void = () => undefined
+  const firstFailure = new Promise<void>((resolve) => {
+    refused = resolve
+  })
+  const client = {
+    options: redis.options,
+    eval: (script: string, keys: number, ...args: Array<string | number>) =>
+      redis.eval(script, keys, ...args).catch((error: unknown) => {
+        refused()
+        throw error
+      })
+  }
+  return { client, firstFailure: Effect.promise(() => firstFailure) }
+}
+
+/**
  * Time passes in Redis as `millis` of waiting would make it pass, without
  * waiting: every key's TTL shrinks by `millis`, and a key whose TTL runs out
  * is deleted. Redis keeps its own clock; a test moves the application's with
