@@ -1,8 +1,10 @@
 /**
  * The tests that mutation testing runs (`npm run mutation`, StrykerJS): the fast unit tests of the modules
- * that stryker.config.json mutates, or `MUTATION_TESTS` (comma-separated globs) with `--mutate` for others:
+ * that stryker.config.json mutates, or `MUTATION_TESTS` (comma-separated globs) with `--mutate` for others
+ * (with an incremental file of its own, so that test/mutation/incremental.json keeps every file's results):
  *
- *     MUTATION_TESTS=test/core/rememberMe.test.ts npx stryker run --mutate src/core/rememberMe.ts
+ *     MUTATION_TESTS=test/core/rememberMe.test.ts npx stryker run --mutate src/core/rememberMe.ts \
+ *       --incrementalFile test-results/one-off.json
  */
 import { defineConfig } from "vitest/config"
 import base from "./vitest.config.js"
@@ -26,6 +28,7 @@ const defaults = [
   "test/core/flask.test.ts",
   "test/core/sessionData.test.ts",
   "test/core/sessionJournal.test.ts",
+  "test/core/userTag.test.ts",
   "test/SessionCookie.test.ts",
   "test/RememberCookie.test.ts",
   "test/FlaskCompat.test.ts"

@@ -108,6 +108,12 @@ describe("FlaskCompat.decodeSessionCookie", () => {
         FlaskCompat.decodeSessionCookie(value, { secretKey, now: now + 86_400_000, sessionMaxAge: "2 days" })
       )
     )
+    // A shorter sessionMaxAge than Flask's 31 days refuses what the default would accept.
+    assert.isTrue(
+      Option.isNone(
+        FlaskCompat.decodeSessionCookie(value, { secretKey, now: now + 86_400_000, sessionMaxAge: "12 hours" })
+      )
+    )
     // Signed in the future: refused beyond the clocks' allowed skew.
     const skew = FlaskCompat.maxClockSkewMillis
     assert.strictEqual(skew, 60_000)

@@ -63,7 +63,7 @@ export const indexesOf = (users: string, userId: string): ReadonlyArray<string> 
 // `users` the index prefix. Under the same tag as KEYS[1], so in its slot, though not declared.
 const indexFunction = `
 local function index(users, userId)
-  if string.find(KEYS[1], '{%x%x%x%x}$') then
+  if string.find(KEYS[1], '{[0-9a-f][0-9a-f][0-9a-f][0-9a-f]}$') then
     return users .. '{' .. string.sub(redis.sha1hex(userId), 1, 4) .. '}' .. userId
   end
   return users .. userId
@@ -112,9 +112,9 @@ if not value then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 local ok, decoded = pcall(cjson.decode, value)
 if ok and type(decoded.userId) == 'string' then
-  local index = index(ARGV[3], decoded.userId)
-  redis.call('SADD', index, ARGV[2])
-  if redis.call('PTTL', index) < tonumber(ARGV[1]) then redis.call('PEXPIRE', index, ARGV[1]) end
+  local userIndex = index(ARGV[3], decoded.userId)
+  redis.call('SADD', userIndex, ARGV[2])
+  if redis.call('PTTL', userIndex) < tonumber(ARGV[1]) then redis.call('PEXPIRE', userIndex, ARGV[1]) end
 end
 return 1`
 

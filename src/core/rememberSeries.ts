@@ -40,13 +40,16 @@ const maxUserAgent = 256
 /** The prefix of a series' store key: no session key has a dot. */
 const keyPrefix = "remember."
 
+/** A selector's length without its user's tag: 128 bits, base64url. */
+const plainSelector = 22
+
 /**
  * The store key of a selector: its SHA-256, and its user's tag in braces (src/core/userTag.ts).
  *
  * @internal
  */
 export const keyOf = (selector: string): string =>
-  keyPrefix + crypto.sha256(selector).toString("base64url") + userTag.keySuffix(userTag.ofId(selector, 22))
+  keyPrefix + crypto.sha256(selector).toString("base64url") + userTag.keySuffix(userTag.ofId(selector, plainSelector))
 
 /** @internal */
 export const isSeriesKey = (key: string): boolean => key.startsWith(keyPrefix)
