@@ -68,7 +68,8 @@ if (!redisAvailable) {
         TestClock.adjust(millis),
         Effect.scoped(Effect.flatMap(client, (redis) => ageCluster(redis, millis)))
       ),
-    sequential: true
+    sequential: true,
+    sharded: true
   })
 
   describe("RedisStore on Redis Cluster", () => {

@@ -21,6 +21,12 @@ export interface SuiteOptions<R = never> {
   readonly advance: (millis: number) => Effect.Effect<void, never, R>
   /** Runs the cases one at a time: for a store the cases share, where `advance` ages every case's keys. */
   readonly sequential?: boolean
+  /**
+   * The store keeps each user's records together by the user's tag in their
+   * keys (Redis Cluster): a key moved to another user is refused, where
+   * other stores follow it into the other user's index.
+   */
+  readonly sharded?: boolean
 }
 
 const session = (now: number, overrides: Partial<SessionStore.StoredSession> = {}): SessionStore.StoredSession => ({
@@ -133,6 +139,27 @@ export const suite = <E, R = never>(
           assert.deepStrictEqual((yield* store.listByUser(bob)).map((s) => s.key), [c])
           assert.isTrue(Option.isSome(yield* store.get(b)))
           assert.deepStrictEqual(yield* store.listByUser(fresh()), [])
+        })
+      ))
+
+    it.effect("a session moved to another user under the same key: followed, or refused by a sharded store", () =>
+      run((store, now) =>
+        Effect.gen(function*() {
+          const [alice, bob] = [fresh(), fresh()]
+          const [a, b, c] = [keyFor(alice), keyFor(alice), keyFor(bob)]
+          yield* store.set(a, session(now, { userId: alice }), undefined)
+          yield* store.set(b, session(now, { userId: alice }), undefined)
+          yield* store.set(c, session(now, { userId: bob }), undefined)
+          // A login as another user on the same key (the manager gives a login a new key; a store must not rely on it).
+          const moved = yield* Effect.result(store.set(b, session(now, { userId: bob, version: 1 }), 0))
+          if (options.sharded === true) {
+            assert.strictEqual(moved._tag, "Failure", "refused: never listed under the wrong user")
+            assert.deepStrictEqual((yield* store.listByUser(alice)).map((s) => s.key).sort(), [a, b].sort())
+            assert.deepStrictEqual((yield* store.listByUser(bob)).map((s) => s.key), [c])
+          } else {
+            assert.deepStrictEqual((yield* store.listByUser(alice)).map((s) => s.key), [a])
+            assert.deepStrictEqual((yield* store.listByUser(bob)).map((s) => s.key).sort(), [b, c].sort())
+          }
         })
       ))
 
